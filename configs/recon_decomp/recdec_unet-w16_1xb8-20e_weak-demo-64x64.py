@@ -1,0 +1,37 @@
+# Stage 2 on the embedded demo data, sized for a 2-core CPU: the paper's
+# U-Net at base width 16, 64 x 64, batch 8, Adam lr 1e-3, 20 epochs.
+# Stage 1 first (its last checkpoint is read here):
+#   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py
+_base_ = [
+    '../_base_/models/recdec_unet.py', '../_base_/datasets/weak_demo.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adam-1e-4_10e.py'
+]
+model = dict(
+    num_classes=4,
+    background_index=0,
+    backbone=dict(base_channels=16),
+    losses=[
+        dict(type='ReconstructionLoss', loss_weight=1.0),
+        dict(type='MaskAreaLoss', loss_weight=1e-3),
+        dict(
+            type='ImageletClassifierLoss',
+            checkpoint='work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-64x64/'
+            'epoch_10.pth',
+            loss_weight=1e-3)
+    ])
+train_dataloader = dict(batch_size=8)
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+train_cfg = dict(max_epochs=20, val_interval=5)
+val_evaluator = [
+    dict(type='ClassWiseIoUMetric', iou_metrics=['mIoU']),
+    dict(type='MultiLabelTagMetric')
+]
+test_evaluator = val_evaluator
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(interval=5, save_best='mIoU', rule='greater'))
+custom_hooks = [
+    dict(type='DecompositionVisualizationHook', interval=100, num_images=8)
+]
+randomness = dict(seed=0)

@@ -1,0 +1,152 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Configure the two stages of the method for a user's dataset.
+
+The pipeline command (``tools/run_pipeline.py``) loads the stage-1
+(classifier) and stage-2 (segmentor) configs, points their dataloaders at
+the user's data with the functions here, dumps the resulting configs into
+the work directory and runs ``tools/train.py`` / ``tools/test.py`` on them,
+so each stage can be rerun by hand from the dumped file.
+"""
+import glob
+import json
+import os.path as osp
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+
+from mmweakseg.datasets import (DatasetReport, build_dataset_to_check,
+                                check_dataset)
+
+SPLITS = ('train', 'val')
+DATALOADERS = dict(
+    train=('train_dataloader', ),
+    val=('val_dataloader', 'test_dataloader'))
+
+
+def split_dataset_cfgs(data_root: str,
+                       layout: str,
+                       ann_files: Optional[Dict[str, str]] = None,
+                       classes: Optional[List[str]] = None,
+                       background: str = 'background') -> Dict[str, dict]:
+    """Dataset configs (without pipeline) of the train and val splits.
+
+    Args:
+        data_root (str): Root of the dataset.
+        layout (str): ``'annotation'`` (``WeakTagDataset``: JSON files
+            relative to ``data_root``) or ``'folder'``
+            (``WeakTagFolderDataset``: ``data_root/<split>/<class>/*.jpg``).
+        ann_files (dict, optional): Annotation file of each split for the
+            annotation layout. Defaults to
+            ``annotations/{train,val}.json``.
+        classes (list[str], optional): The K class names; by default they
+            come from the annotation file or the train folder names.
+        background (str): Name of the background class.
+
+    Returns:
+        dict: ``{'train': cfg, 'val': cfg}``.
+    """
+    metainfo = dict(background=background)
+    if classes is not None:
+        metainfo['classes'] = list(classes)
+    cfgs = {}
+    for split in SPLITS:
+        if layout == 'annotation':
+            ann_file = (ann_files or {}).get(split,
+                                             f'annotations/{split}.json')
+            cfgs[split] = dict(
+                type='WeakTagDataset',
+                data_root=data_root,
+                ann_file=ann_file,
+                metainfo=dict(metainfo))
+        elif layout == 'folder':
+            cfgs[split] = dict(
+                type='WeakTagFolderDataset',
+                data_root=data_root,
+                data_prefix=dict(img_path=split),
+                metainfo=dict(metainfo))
+        else:
+            raise ValueError(
+                f"layout must be 'annotation' or 'folder', got {layout!r}")
+    return cfgs
+
+
+def check_splits(dataset_cfgs: Dict[str, dict]
+                 ) -> Dict[str, DatasetReport]:
+    """Check every image, mask and tag of each split.
+
+    The classes of the train split are imposed on the others, so that a
+    class missing from a val folder does not shift the class indices.
+
+    Returns:
+        dict: A :class:`DatasetReport` per split.
+    """
+    reports = {}
+    classes = None
+    for split, dataset_cfg in dataset_cfgs.items():
+        metainfo = None if classes is None else dict(classes=classes)
+        dataset = build_dataset_to_check(dataset_cfg, metainfo)
+        reports[split] = check_dataset(dataset, split)
+        if classes is None:
+            classes = list(dataset.metainfo['classes'])
+    return reports
+
+
+def configure_stage(cfg: Config, dataset_cfgs: Dict[str, dict],
+                    classes: List[str], background_index: int) -> Config:
+    """Point a stage's dataloaders at the data and set the class count.
+
+    Each dataloader's dataset keeps its pipeline and takes type, root,
+    annotation file and metainfo (with the classes fixed) from
+    ``dataset_cfgs``. ``model.num_classes`` and ``model.background_index``
+    are set from the classes.
+    """
+    for split, loaders in DATALOADERS.items():
+        dataset_cfg = dict(dataset_cfgs[split])
+        dataset_cfg['metainfo'] = dict(
+            dataset_cfg.get('metainfo') or {}, classes=list(classes))
+        for loader in loaders:
+            if loader not in cfg:
+                continue
+            pipeline = cfg[loader]['dataset']['pipeline']
+            cfg[loader]['dataset'] = dict(dataset_cfg, pipeline=pipeline)
+    cfg.model.num_classes = len(classes)
+    cfg.model.background_index = background_index
+    return cfg
+
+
+def set_classifier_checkpoint(seg_cfg: Config, checkpoint: str) -> Config:
+    """Point the segmentor's ``ImageletClassifierLoss`` at the stage-1
+    checkpoint; the classifier's architecture is read from the config saved
+    inside it."""
+    losses = [
+        loss for loss in seg_cfg.model.losses
+        if loss['type'] == 'ImageletClassifierLoss'
+    ]
+    if len(losses) != 1:
+        raise ValueError(
+            'the segmentor config must have exactly one '
+            "'ImageletClassifierLoss' in model.losses, found "
+            f'{len(losses)}')
+    losses[0]['checkpoint'] = checkpoint
+    return seg_cfg
+
+
+def find_checkpoint(work_dir: str) -> str:
+    """The best checkpoint of a finished run, or else its last one."""
+    best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+    if best:
+        return best[-1]
+    last = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(last):
+        raise FileNotFoundError(f'no checkpoint found in {work_dir}')
+    with open(last) as f:
+        return f.read().strip()
+
+
+def read_test_metrics(work_dir: str) -> dict:
+    """Metrics of the newest ``tools/test.py`` run in ``work_dir``."""
+    logs = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))
+    if not logs:
+        raise FileNotFoundError(f'no test metrics found in {work_dir}')
+    with open(logs[-1]) as f:
+        return json.load(f)

@@ -1,0 +1,204 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Full check and statistics of a weak-tag dataset, for
+``tools/analysis_tools/check_dataset.py``."""
+import copy
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+from mmseg.registry import DATASETS
+
+from .base_weak_tag_dataset import BaseWeakTagDataset
+from .errors import WeakTagDataError
+from .image_io import IGNORE_INDEX, read_image_as_bgr, read_label_map
+
+
+@dataclass
+class DatasetReport:
+    """Statistics and problems of one weak-tag dataset.
+
+    Attributes:
+        name (str): Name of the split or data source.
+        classes (tuple[str]): The K class names.
+        num_images (int): Number of valid entries.
+        num_masks (int): Number of valid entries whose mask decoded.
+        co_occurrence (np.ndarray): ``(K, K)`` int64, number of images
+            tagged with both class i and class j; the diagonal holds the
+            tag frequencies.
+        mask_area_sum (np.ndarray): ``(K,)`` float64, sum over masks that
+            contain class k of its fraction of the labelled pixels.
+        mask_area_count (np.ndarray): ``(K,)`` int64, number of masks that
+            contain class k.
+        problems (list[str]): Every problem found, one message each.
+    """
+    name: str
+    classes: Tuple[str, ...]
+    num_images: int = 0
+    num_masks: int = 0
+    co_occurrence: Optional[np.ndarray] = None
+    mask_area_sum: Optional[np.ndarray] = None
+    mask_area_count: Optional[np.ndarray] = None
+    problems: List[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        num_classes = len(self.classes)
+        if self.co_occurrence is None:
+            self.co_occurrence = np.zeros((num_classes, num_classes),
+                                          dtype=np.int64)
+        if self.mask_area_sum is None:
+            self.mask_area_sum = np.zeros(num_classes, dtype=np.float64)
+        if self.mask_area_count is None:
+            self.mask_area_count = np.zeros(num_classes, dtype=np.int64)
+
+    @property
+    def tag_counts(self) -> np.ndarray:
+        """``(K,)`` number of images tagged with each class."""
+        return np.diag(self.co_occurrence).copy()
+
+    @property
+    def mean_mask_area(self) -> np.ndarray:
+        """``(K,)`` mean fraction of the labelled pixels covered by each
+        class, over the masks that contain it (NaN if none does)."""
+        with np.errstate(invalid='ignore', divide='ignore'):
+            return self.mask_area_sum / self.mask_area_count
+
+    def format(self) -> str:
+        """Human-readable report: counts, tag frequencies, co-occurrence,
+        mean mask areas and every problem."""
+        lines = [
+            f'== {self.name}',
+            f'images: {self.num_images}   masks: {self.num_masks}   '
+            f'problems: {len(self.problems)}'
+        ]
+        if self.classes:
+            width = max(len(name) for name in self.classes)
+            lines.append('tag frequency (images tagged):')
+            for name, count in zip(self.classes, self.tag_counts):
+                share = 100.0 * count / max(self.num_images, 1)
+                lines.append(f'  {name:<{width}}  {count:>7d}  {share:5.1f}%')
+            lines.append('co-occurrence (images tagged with both):')
+            column = max(7, width)
+            lines.append(' ' * (width + 2) +
+                         ''.join(f'{name[:column]:>{column + 1}}'
+                                 for name in self.classes))
+            for name, row in zip(self.classes, self.co_occurrence):
+                lines.append(f'  {name:<{width}}' +
+                             ''.join(f'{count:>{column + 1}d}'
+                                     for count in row))
+            if self.num_masks:
+                lines.append('mean mask area (fraction of labelled pixels, '
+                             'over the masks containing the class):')
+                for name, area, count in zip(self.classes, self.mean_mask_area,
+                                             self.mask_area_count):
+                    text = '    -' if count == 0 else f'{area:.3f}'
+                    lines.append(f'  {name:<{width}}  {text}  ({count} masks)')
+        if self.problems:
+            lines.append('problems:')
+            lines.extend(f'  - {problem}' for problem in self.problems)
+        return '\n'.join(lines)
+
+
+def build_dataset_to_check(dataset_cfg: dict,
+                           metainfo: Optional[dict] = None
+                           ) -> BaseWeakTagDataset:
+    """Build a weak-tag dataset from its config without loading it.
+
+    Dataset wrappers with a single inner ``dataset`` (e.g.
+    ``RepeatDataset``) are unwrapped; the pipeline is dropped and
+    ``lazy_init`` set, so that :func:`check_dataset` can collect every
+    problem instead of failing at construction.
+
+    Args:
+        dataset_cfg (dict): A dataset config, e.g.
+            ``cfg.train_dataloader.dataset``.
+        metainfo (dict, optional): Entries overriding the config's
+            metainfo, e.g. ``dict(classes=[...])``. Defaults to None.
+
+    Returns:
+        BaseWeakTagDataset: The unloaded dataset.
+    """
+    dataset_cfg = copy.deepcopy(dict(dataset_cfg))
+    while 'dataset' in dataset_cfg:
+        dataset_cfg = dict(dataset_cfg['dataset'])
+    dataset_cfg.update(pipeline=[], lazy_init=True)
+    if metainfo:
+        dataset_cfg['metainfo'] = dict(
+            dataset_cfg.get('metainfo') or {}, **metainfo)
+    dataset = DATASETS.build(dataset_cfg)
+    if not isinstance(dataset, BaseWeakTagDataset):
+        raise TypeError(
+            f'dataset type {dataset_cfg.get("type")!r} is not a weak-tag '
+            'dataset; expected WeakTagDataset or WeakTagFolderDataset')
+    return dataset
+
+
+def check_dataset(dataset: BaseWeakTagDataset, name: str) -> DatasetReport:
+    """Check every entry of a dataset and gather statistics.
+
+    Parses the annotations (collecting every problem), then decodes every
+    image and mask fully, reporting unreadable files, masks of another size
+    than their image or with values that are no class index, and masks
+    holding classes missing from the image's tags.
+
+    Args:
+        dataset (BaseWeakTagDataset): The dataset, e.g. from
+            :func:`build_dataset_to_check`.
+        name (str): Name of the split, for the report.
+
+    Returns:
+        DatasetReport: Statistics over the valid entries and all problems.
+    """
+    try:
+        data_list, problems = dataset.collect_data_list()
+    except WeakTagDataError as error:
+        return DatasetReport(
+            name=name,
+            classes=tuple(dataset.metainfo.get('classes') or ()),
+            problems=[str(error)])
+    classes = tuple(dataset.metainfo['classes'])
+    report = DatasetReport(name=name, classes=classes, problems=problems)
+    for data_info in data_list:
+        _check_entry(data_info, report, dataset.backend_args)
+    return report
+
+
+def _check_entry(data_info: dict, report: DatasetReport,
+                 backend_args: dict) -> None:
+    """Decode one entry's files and add it to ``report``."""
+    tags = data_info['gt_tags'] > 0
+    report.num_images += 1
+    report.co_occurrence += np.outer(tags, tags).astype(np.int64)
+    try:
+        image_shape = read_image_as_bgr(data_info['img_path'],
+                                        backend_args).shape[:2]
+    except WeakTagDataError as error:
+        report.problems.append(str(error))
+        image_shape = None
+    seg_map_path = data_info['seg_map_path']
+    if seg_map_path is None:
+        return
+    try:
+        label_map = read_label_map(seg_map_path, len(report.classes),
+                                   image_shape, backend_args)
+    except WeakTagDataError as error:
+        report.problems.append(str(error))
+        return
+    report.num_masks += 1
+    labelled = label_map[label_map != IGNORE_INDEX]
+    if labelled.size == 0:
+        return
+    pixels = np.bincount(labelled, minlength=len(report.classes))
+    present = pixels > 0
+    report.mask_area_sum[present] += pixels[present] / labelled.size
+    report.mask_area_count[present] += 1
+    untagged = _names(report.classes, present & ~tags)
+    if untagged:
+        report.problems.append(
+            f'{seg_map_path}: mask has pixels of classes {untagged} missing '
+            f'from the tags of {data_info["img_path"]!r}; expected the tags '
+            'to include every class in the mask')
+
+
+def _names(classes: Sequence[str], selected: np.ndarray) -> List[str]:
+    """Names of the classes where ``selected`` is True."""
+    return [name for name, chosen in zip(classes, selected) if chosen]

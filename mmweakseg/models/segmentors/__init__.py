@@ -1,0 +1,4 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+from .reconstruction_segmentor import ReconstructionSegmentor
+
+__all__ = ['ReconstructionSegmentor']

@@ -1,0 +1,144 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Run the whole method on a dataset: check the data, train the stage-1
+classifier, train the reconstruction segmentor with the frozen classifier,
+evaluate both and draw the figures.
+
+    python tools/run_pipeline.py DATA_ROOT --work-dir WORK_DIR \
+        [--layout annotation|folder] [--make-demo-data]
+
+Every stage runs through ``tools/train.py`` / ``tools/test.py`` on a config
+dumped into ``WORK_DIR`` (``stage1_classifier.py``, ``stage2_segmentor.py``),
+so any stage can be rerun or changed by hand.
+"""
+import argparse
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import List
+
+from mmengine.config import Config, DictAction
+
+import mmweakseg  # noqa: F401
+from mmweakseg.apis import (SPLITS, check_splits, configure_stage, find_checkpoint,
+                            read_test_metrics, set_classifier_checkpoint,
+                            split_dataset_cfgs)
+from mmweakseg.utils import make_demo_dataset
+
+TOOLS = osp.dirname(osp.abspath(__file__))
+CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
+DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
+                    'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
+DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
+                    'recdec_unet-w16_1xb8-20e_weak-demo-64x64.py')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Two-stage weak segmentation from image tags')
+    parser.add_argument('data_root', help='root of the dataset')
+    parser.add_argument('--work-dir', required=True, help='output folder')
+    parser.add_argument(
+        '--layout',
+        choices=['annotation', 'folder'],
+        default='annotation',
+        help='annotation: DATA_ROOT/annotations/{train,val}.json; '
+        'folder: DATA_ROOT/{train,val}/<class name>/*.jpg')
+    parser.add_argument(
+        '--classes', nargs='+', help='class names (default: from the data)')
+    parser.add_argument(
+        '--background', default='background', help='background class name')
+    parser.add_argument(
+        '--make-demo-data',
+        action='store_true',
+        help='write the embedded demo data to DATA_ROOT first if absent')
+    parser.add_argument('--cls-config', default=DEMO_CLS)
+    parser.add_argument('--seg-config', default=DEMO_SEG)
+    parser.add_argument(
+        '--cls-cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument(
+        '--seg-cfg-options', nargs='+', action=DictAction, default={})
+    parser.add_argument(
+        '--num-figures', type=int, default=24,
+        help='images per group in the mask grids')
+    return parser.parse_args()
+
+
+def run_tool(tool: str, args: List[str]) -> None:
+    """Run ``tools/<tool>`` in a child process, failing loudly."""
+    command = [sys.executable, osp.join(TOOLS, tool)] + args
+    print(f'\n$ {" ".join(command)}', flush=True)
+    subprocess.run(command, check=True)
+
+
+def train_and_test(cfg: Config, name: str, work_dir: str) -> tuple:
+    """Dump ``cfg``, train it, test its best checkpoint.
+
+    Returns:
+        tuple[str, dict]: The checkpoint and the test metrics.
+    """
+    stage_dir = osp.join(work_dir, name)
+    config = osp.join(work_dir, f'{name}.py')
+    cfg.dump(config)
+    run_tool('train.py', [config, '--work-dir', stage_dir])
+    checkpoint = find_checkpoint(stage_dir)
+    test_dir = osp.join(stage_dir, 'test')
+    run_tool('test.py', [config, checkpoint, '--work-dir', test_dir])
+    return checkpoint, read_test_metrics(test_dir)
+
+
+def main() -> None:
+    args = parse_args()
+    start = time.time()
+    os.makedirs(args.work_dir, exist_ok=True)
+    if args.make_demo_data and not osp.isdir(args.data_root):
+        make_demo_dataset(args.data_root)
+
+    dataset_cfgs = split_dataset_cfgs(args.data_root, args.layout,
+                                      classes=args.classes,
+                                      background=args.background)
+    reports = check_splits(dataset_cfgs)
+    for report in reports.values():
+        print(report.format())
+    if any(report.problems for report in reports.values()):
+        sys.exit('the dataset has problems (listed above); fix them first')
+    classes = list(reports['train'].classes)
+    background_index = classes.index(args.background)
+
+    cls_cfg = Config.fromfile(args.cls_config)
+    cls_cfg.merge_from_dict(args.cls_cfg_options)
+    configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
+    cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'stage1_classifier',
+                                           args.work_dir)
+
+    seg_cfg = Config.fromfile(args.seg_config)
+    seg_cfg.merge_from_dict(args.seg_cfg_options)
+    configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
+    set_classifier_checkpoint(seg_cfg, cls_ckpt)
+    seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'stage2_segmentor',
+                                           args.work_dir)
+    seg_config = osp.join(args.work_dir, 'stage2_segmentor.py')
+
+    figures_dir = osp.join(args.work_dir, 'figures')
+    for split in SPLITS:
+        run_tool(
+            osp.join('analysis_tools', 'draw_figures.py'),
+            [seg_config, seg_ckpt, '--out-dir', figures_dir, '--split', split,
+             '--num', str(args.num_figures), '--decompose', '4'])
+
+    print('\n' + '=' * 60)
+    print(f'classifier (stage 1): mAP {cls_metrics.get("mAP", float("nan")):.2f}'
+          f'  ({cls_ckpt})')
+    print(f'segmentor  (stage 2): mIoU {seg_metrics.get("mIoU", float("nan")):.2f}'
+          f'  ({seg_ckpt})')
+    for name in classes:
+        key = f'IoU.{name}'
+        if key in seg_metrics:
+            print(f'  IoU {name:<16} {seg_metrics[key]:6.2f}')
+    print(f'figures: {figures_dir}')
+    print(f'total time: {(time.time() - start) / 60:.1f} min')
+
+
+if __name__ == '__main__':
+    main()

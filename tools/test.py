@@ -1,0 +1,80 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Test (and evaluate) a model of mmweakseg (or of mmseg).
+
+Same arguments as mmseg 1.2.2's ``tools/test.py``.
+"""
+import argparse
+
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
+from mmweakseg.utils import add_common_args, load_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Test (and evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--out',
+        type=str,
+        help='the directory to save output predictions for offline '
+        'evaluation')
+    parser.add_argument(
+        '--show', action='store_true', help='show prediction results')
+    parser.add_argument(
+        '--show-dir',
+        help='directory where painted images will be saved. If specified, '
+        'it is created under work_dir/timestamp/')
+    parser.add_argument(
+        '--wait-time', type=float, default=2, help='the interval of show (s)')
+    parser.add_argument(
+        '--tta', action='store_true', help='Test time augmentation')
+    add_common_args(parser)
+    return parser.parse_args()
+
+
+def trigger_visualization_hook(cfg: Config,
+                               args: argparse.Namespace) -> Config:
+    """Switch on the visualization hook for ``--show`` / ``--show-dir``."""
+    default_hooks = cfg.default_hooks
+    if 'visualization' not in default_hooks:
+        raise RuntimeError(
+            'VisualizationHook must be included in default_hooks. Refer to '
+            'usage "visualization=dict(type=\'SegVisualizationHook\')"')
+    visualization_hook = default_hooks['visualization']
+    visualization_hook['draw'] = True
+    if args.show:
+        visualization_hook['show'] = True
+        visualization_hook['wait_time'] = args.wait_time
+    if args.show_dir:
+        cfg.visualizer['save_dir'] = args.show_dir
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.launcher, args.cfg_options,
+                      args.work_dir, args.local_rank)
+    cfg.load_from = args.checkpoint
+
+    if args.show or args.show_dir:
+        cfg = trigger_visualization_hook(cfg, args)
+
+    if args.tta:
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+        cfg.tta_model.module = cfg.model
+        cfg.model = cfg.tta_model
+
+    if args.out is not None:
+        cfg.test_evaluator['output_dir'] = args.out
+        cfg.test_evaluator['keep_results'] = True
+
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
