@@ -2,7 +2,8 @@
 # Launch tools/test.py on $GPUS processes per node with torchrun, as mmseg does.
 #   bash tools/dist_test.sh CONFIG CHECKPOINT GPUS [ARGS...]
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR and PORT as in mmseg.
-# Set env_cfg.dist_cfg.backend (nccl by default) with --cfg-options if needed.
+# With CUDA: nccl (env_cfg.dist_cfg). Without CUDA the processes run on CPU
+# with gloo. PYTHON selects the interpreter (default: python on PATH).
 CONFIG=$1
 CHECKPOINT=$2
 GPUS=$3
@@ -10,9 +11,10 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+PYTHON=${PYTHON:-python}
 
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-python -m torch.distributed.run \
+"$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

@@ -2,16 +2,18 @@
 # Launch tools/train.py on $GPUS processes per node with torchrun, as mmseg does.
 #   bash tools/dist_train.sh CONFIG GPUS [ARGS...]
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR and PORT as in mmseg.
-# Set env_cfg.dist_cfg.backend (nccl by default) with --cfg-options if needed.
+# With CUDA: nccl (env_cfg.dist_cfg). Without CUDA the processes run on CPU
+# with gloo. PYTHON selects the interpreter (default: python on PATH).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+PYTHON=${PYTHON:-python}
 
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
-python -m torch.distributed.run \
+"$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

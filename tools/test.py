@@ -9,12 +9,12 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.utils import add_common_args, load_config
+from mmweakseg.utils import (add_common_args, load_config,
+                             setup_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Test (and evaluate) a model')
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
@@ -58,6 +58,8 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.cfg_options,
                       args.work_dir, args.local_rank)
+    # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
+    setup_cpu_distributed(cfg)
     cfg.load_from = args.checkpoint
 
     if args.show or args.show_dir:

@@ -11,7 +11,8 @@ from mmengine.runner import Runner
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmseg.registry import RUNNERS
-from mmweakseg.utils import add_common_args, load_config
+from mmweakseg.utils import (add_common_args, load_config,
+                             setup_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,6 +36,8 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.cfg_options,
                       args.work_dir, args.local_rank)
+    # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
+    setup_cpu_distributed(cfg)
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.type

@@ -1,5 +1,12 @@
 # Stage 2 on the embedded demo data, sized for a 2-core CPU: the paper's
-# U-Net at base width 16, 64 x 64, batch 8, Adam lr 1e-3, 20 epochs.
+# U-Net at base width 16, 64 x 64, batch 8, Adam lr 1e-3, 20 epochs
+# (validation every 5; the best checkpoint by mIoU is kept).
+# Two changes from the paper, both measured on this data (README, "What
+# moved the number"): the image-lets are bounded to the image range and
+# L_cls reaches the masks only (with free image-lets the decoder learns
+# patterns that fool the frozen classifier: L_cls fell to 0.02 while the
+# masks stayed wrong), and lambda_m = lambda_c = 1 so that 2,500 iterations
+# suffice (the paper's 1e-3 is for 40,000).
 # Stage 1 first (its last checkpoint is read here):
 #   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py
 _base_ = [
@@ -11,14 +18,16 @@ model = dict(
     num_classes=4,
     background_index=0,
     backbone=dict(base_channels=16),
+    bounded_imagelets=True,
     losses=[
         dict(type='ReconstructionLoss', loss_weight=1.0),
-        dict(type='MaskAreaLoss', loss_weight=1e-3),
+        dict(type='MaskAreaLoss', loss_weight=1.0),
         dict(
             type='ImageletClassifierLoss',
             checkpoint='work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-64x64/'
             'epoch_10.pth',
-            loss_weight=1e-3)
+            detach_imagelets=True,
+            loss_weight=1.0)
     ])
 train_dataloader = dict(batch_size=8)
 optim_wrapper = dict(optimizer=dict(lr=1e-3))

@@ -1,4 +1,5 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
+from . import converters  # noqa: F401
 from .base_weak_tag_dataset import BaseWeakTagDataset, make_palette
 from .dataset_checker import (DatasetReport, build_dataset_to_check,
                               check_dataset)

@@ -1,11 +1,13 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import colorsys
+import logging
 import os.path as osp
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import mmengine.fileio as fileio
 import numpy as np
+from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 
 from .errors import WeakTagDataError
@@ -59,6 +61,8 @@ class BaseWeakTagDataset(BaseSegDataset):
     returns every problem found instead of raising at the first; loading
     raises :class:`WeakTagDataError` with the first problem. The dataset
     checker (``tools/analysis_tools/check_dataset.py``) lists them all.
+    With ``skip_invalid=True`` the entries with problems are left out
+    instead, and a warning gives their number and lists every problem.
 
     Args:
         ann_file (str): Annotation file, if the layout has one.
@@ -82,6 +86,13 @@ class BaseWeakTagDataset(BaseSegDataset):
             None. Defaults to 1000.
         backend_args (dict, optional): Arguments of the mmengine file
             backend. Defaults to None.
+        skip_invalid (bool): Leave out the entries with problems (missing
+            files, unknown tags, duplicates, ...) with a warning listing them
+            instead of raising; during training, also replace a sample whose
+            image or mask fails to load (corrupt or empty file, mask of
+            another size or with values that are no class) by another, with a
+            warning naming the file. Problems of the whole source (unreadable
+            annotation file, no valid entry) still raise. Defaults to False.
     """
 
     def __init__(self,
@@ -95,7 +106,9 @@ class BaseWeakTagDataset(BaseSegDataset):
                  test_mode: bool = False,
                  lazy_init: bool = False,
                  max_refetch: int = 1000,
-                 backend_args: Optional[dict] = None) -> None:
+                 backend_args: Optional[dict] = None,
+                 skip_invalid: bool = False) -> None:
+        self.skip_invalid = skip_invalid
         super().__init__(
             ann_file=ann_file,
             metainfo=metainfo,
@@ -133,9 +146,18 @@ class BaseWeakTagDataset(BaseSegDataset):
             list[dict]: Data infos, see the class docstring.
 
         Raises:
-            WeakTagDataError: The data source has a problem.
+            WeakTagDataError: The data source has a problem (with
+                ``skip_invalid``: one that leaves no valid entry).
         """
         data_list, problems = self.collect_data_list()
+        if problems and self.skip_invalid and data_list:
+            print_log(
+                f'{self.source_name}: skip_invalid=True, left out the entries '
+                f'with these {len(problems)} problem(s); '
+                f'{len(data_list)} images remain:\n' + '\n'.join(problems),
+                logger='current',
+                level=logging.WARNING)
+            return data_list
         if problems:
             more = ''
             if len(problems) > 1:
@@ -144,6 +166,25 @@ class BaseWeakTagDataset(BaseSegDataset):
                         'them all)')
             raise WeakTagDataError(problems[0] + more)
         return data_list
+
+    def prepare_data(self, idx: int) -> Any:
+        """Run the pipeline on sample ``idx``.
+
+        With ``skip_invalid`` during training, a sample whose files fail to
+        load (:class:`WeakTagDataError`) is reported with a warning naming
+        the file, and None is returned, so that mmengine's ``__getitem__``
+        draws another sample (at most ``max_refetch`` times).
+        """
+        if not self.skip_invalid or self.test_mode:
+            return super().prepare_data(idx)
+        try:
+            return super().prepare_data(idx)
+        except WeakTagDataError as error:
+            print_log(
+                f'skip_invalid=True, skipped sample {idx}: {error}',
+                logger='current',
+                level=logging.WARNING)
+            return None
 
     def collect_data_list(self) -> Tuple[List[dict], List[str]]:
         """Parse the data source, collecting problems instead of raising.

@@ -1,9 +1,15 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
+from .atomic_local_backend import AtomicLocalBackend, atomic_write
 from .checkpoint import load_local_checkpoint, register_local_checkpoint_loader
-from .config import add_common_args, load_config
+from .config import add_common_args, check_model_types, load_config
+from .cpu_distributed_data_parallel import (CPUDistributedDataParallel,
+                                            count_sync_batchnorm)
 from .demo_data import make_demo_dataset
+from .distributed import setup_cpu_distributed
 
 __all__ = [
-    'load_local_checkpoint', 'register_local_checkpoint_loader',
-    'add_common_args', 'load_config', 'make_demo_dataset'
+    'AtomicLocalBackend', 'atomic_write', 'load_local_checkpoint',
+    'register_local_checkpoint_loader', 'add_common_args', 'check_model_types',
+    'load_config', 'CPUDistributedDataParallel', 'count_sync_batchnorm',
+    'make_demo_dataset', 'setup_cpu_distributed'
 ]

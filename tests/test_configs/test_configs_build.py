@@ -61,7 +61,10 @@ def test_config_builds(config, tmp_path, torchvision_resnet18):
 
     model = MODELS.build(cfg.model)
     model.init_weights()
-    assert model.num_classes == cfg.model.num_classes
+    num_classes = cfg.model.get('num_classes',
+                                cfg.model.get('decode_head', {}).get(
+                                    'num_classes'))
+    assert model.num_classes == num_classes
 
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         for transform in cfg[loader].dataset.pipeline:

@@ -2,6 +2,8 @@
 # annotation-file layout: classes ('dog', 'background') with the background
 # last, as in the paper (y = [dog, background]); 16,000 train / 4,000 val
 # images, resized to 224 x 224. No masks: validation measures tag quality.
+# Written by
+#   python tools/dataset_converters/imagenet_dog.py data/imagenet/train data/imagenet_dog
 dataset_type = 'WeakTagDataset'
 data_root = 'data/imagenet_dog'
 crop_size = (224, 224)

@@ -10,8 +10,15 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=True),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # CheckpointHook that a kill while saving cannot corrupt (atomic writes,
+    # last_checkpoint updated after the save, old checkpoints deleted last)
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=True, interval=1, max_keep_ckpts=2,
+        type='AtomicCheckpointHook',
+        by_epoch=True,
+        interval=1,
+        max_keep_ckpts=2,
         save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # re-seed the augmentations each epoch so --resume repeats them exactly
+    epoch_seed=dict(type='EpochSeedHook'),
     visualization=dict(type='SegVisualizationHook', interval=1))

@@ -1,22 +1,21 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-import os.path as osp
 from typing import Callable, Dict, Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.config import Config
-from mmengine.runner.checkpoint import (_load_checkpoint,
-                                        _load_checkpoint_to_model)
 from mmseg.registry import MODELS
 from mmseg.utils import OptConfigType, SampleList
 from torch import Tensor
 
+from ..utils import load_frozen_classifier
 from .utils import stack_gt_tags
 
 
-def imagelet_classifier_loss(imagelet_logits: Tensor, gt_tags: Tensor,
-                             fg_indices: Sequence[int]) -> Tensor:
+def imagelet_classifier_loss(imagelet_logits: Tensor,
+                             gt_tags: Tensor,
+                             fg_indices: Sequence[int],
+                             weights: Optional[Tensor] = None) -> Tensor:
     """Classifier guidance on the masked image-lets (Eq. 6 of the paper).
 
     With :math:`g_j(\\hat{I}_k)` the score of foreground class j on the
@@ -28,7 +27,9 @@ def imagelet_classifier_loss(imagelet_logits: Tensor, gt_tags: Tensor,
         \\log (1 - g_j(\\hat{I}_k)) \\Big),
 
     and the loss is the batch mean. Both logs are computed from the logits
-    with ``F.logsigmoid``; the background may be at any index.
+    with ``F.logsigmoid``; the background may be at any index. With
+    ``weights`` :math:`w_{n,k}` the bracket of image-let k of image n is
+    multiplied by :math:`w_{n,k}` (see :func:`sample_imagelet_weights`).
 
     Args:
         imagelet_logits (Tensor): Classifier logits of shape (N, K, K-1):
@@ -37,6 +38,9 @@ def imagelet_classifier_loss(imagelet_logits: Tensor, gt_tags: Tensor,
         gt_tags (Tensor): Multi-hot tags, shape (N, K).
         fg_indices (Sequence[int]): The K-1 foreground class indices in the
             order of the classifier's outputs.
+        weights (Tensor, optional): Weights of the image-lets' terms, shape
+            (N, K); the logits of image-lets with weight 0 are ignored.
+            Defaults to None: all 1, Eq. 6 itself.
 
     Returns:
         Tensor: Scalar loss.
@@ -51,7 +55,47 @@ def imagelet_classifier_loss(imagelet_logits: Tensor, gt_tags: Tensor,
     per_term = -(
         present * own_class * F.logsigmoid(imagelet_logits) +
         (1 - own_class) * F.logsigmoid(-imagelet_logits))
-    return per_term.sum(dim=(1, 2)).mean() / num_classes
+    per_imagelet = per_term.sum(dim=2)
+    if weights is not None:
+        # where(), not a product, so ignored logits cannot leak NaN or inf
+        per_imagelet = torch.where(weights > 0, per_imagelet * weights, 0.)
+    return per_imagelet.sum(dim=1).mean() / num_classes
+
+
+def sample_imagelet_weights(gt_tags: Tensor,
+                            max_absent_classes: int) -> Tensor:
+    """Sample the image-lets scored by the classifier and their weights.
+
+    Every image keeps the image-lets of its tagged classes (the present
+    foreground classes and the background, whose tag is always 1) with
+    weight 1, and a uniformly random subset, without replacement, of
+    :math:`m = \\min(M, A)` of its :math:`A` absent classes with weight
+    :math:`A / m` (``M = max_absent_classes``); all others get weight 0.
+    A given absent class is kept with probability :math:`m / A`, so the
+    weighted sum of the image-lets' terms of Eq. 6 is an unbiased
+    (Horvitz-Thompson) estimate of their full sum, and it is exact when
+    :math:`A \\le M`. ``max_absent_classes=0`` drops the absent classes,
+    which is biased. Draws come from torch's default generator of
+    ``gt_tags``' device, so seeded runs are deterministic.
+
+    Args:
+        gt_tags (Tensor): Multi-hot tags, shape (N, K).
+        max_absent_classes (int): Most absent classes kept per image, M.
+
+    Returns:
+        Tensor: Weights of shape (N, K) in the dtype of ``gt_tags``.
+    """
+    present = gt_tags.eq(1)
+    absent = ~present
+    num_absent = absent.sum(dim=1, keepdim=True)
+    num_kept = num_absent.clamp(max=max_absent_classes)
+    # random priorities; present classes rank behind every absent one
+    priority = torch.rand(
+        gt_tags.shape, device=gt_tags.device).masked_fill(present, 2.)
+    rank = priority.argsort(dim=1).argsort(dim=1)
+    kept = absent & (rank < num_kept)
+    scale = num_absent / num_kept.clamp(min=1)
+    return (present + kept * scale).to(gt_tags.dtype)
 
 
 @MODELS.register_module()
@@ -61,7 +105,15 @@ class ImageletClassifierLoss(nn.Module):
     Each masked image-let :math:`\\hat{I}_k = M_k \\cdot X_k` (Eq. 5) is
     scored by the frozen stage-1 classifier; all N * K image-lets of a batch
     go through it in one forward pass. Gradients flow through the classifier
-    to the masks and image-lets, but its weights never change.
+    to the masks and image-lets, but its weights never change. The loss
+    terms are computed in float32, also under autocast.
+
+    The cost grows with K: N * K classifier passes forward and backward.
+    With ``max_absent_classes`` only the tagged classes' image-lets and at
+    most that many absent ones per image, drawn at random, go through the
+    classifier (still one batched pass), and the absent terms are
+    reweighted so that the loss is an unbiased estimate of Eq. 6 (see
+    :func:`sample_imagelet_weights`).
 
     The classifier is kept out of the module tree on purpose: it is not in
     ``state_dict()``, ``parameters()``, the optimizer or DDP, and
@@ -82,69 +134,42 @@ class ImageletClassifierLoss(nn.Module):
             :math:`\\lambda_c` (1e-3). Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
             to be added to the total loss. Defaults to 'loss_cls'.
+        max_absent_classes (int, optional): Most absent classes per image
+            whose image-lets are scored, M >= 0. Defaults to None: all
+            (Eq. 6 exactly).
+        detach_imagelets (bool): Let the loss reach the masks only, not the
+            image-let decoder. The paper trains both (False, the default);
+            then the image-let decoder can paint patterns that fool the
+            frozen classifier into whatever the loss asks for, wherever a
+            mask is slightly on (adversarial image-lets), instead of the
+            masks moving to the objects. Detached, the image-lets follow the
+            reconstruction alone and the classifier judges what the masks
+            cut out of them.
     """
 
     def __init__(self,
                  checkpoint: str,
                  classifier: OptConfigType = None,
                  loss_weight: float = 1.0,
-                 loss_name: str = 'loss_cls') -> None:
+                 loss_name: str = 'loss_cls',
+                 max_absent_classes: Optional[int] = None,
+                 detach_imagelets: bool = False) -> None:
         super().__init__()
-        state = self._read_checkpoint(checkpoint)
-        if classifier is None:
-            classifier = self._classifier_cfg_from_meta(state, checkpoint)
-        frozen = MODELS.build(classifier)
-        self._load_weights(frozen, state, checkpoint)
-        frozen.requires_grad_(False)
-        frozen.eval()
+        if max_absent_classes is not None and (not isinstance(
+                max_absent_classes, int) or max_absent_classes < 0):
+            raise ValueError('`max_absent_classes` of the '
+                             'ImageletClassifierLoss must be None or an int '
+                             f'>= 0, got {max_absent_classes!r}')
+        frozen = load_frozen_classifier(
+            checkpoint, classifier,
+            'the ImageletClassifierLoss in `model.losses`')
         # a tuple is not registered by nn.Module, keeping it out of the tree
         self._frozen_classifier = (frozen, )
         self.checkpoint = checkpoint
         self.loss_weight = loss_weight
         self._loss_name = loss_name
-
-    @staticmethod
-    def _read_checkpoint(checkpoint: str) -> dict:
-        """Read the stage-1 checkpoint, failing clearly if it is absent."""
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(
-                f'stage-1 classifier checkpoint {checkpoint!r} is not a local '
-                'file; set `checkpoint` of the ImageletClassifierLoss in '
-                '`model.losses` to the checkpoint of the trained '
-                'TagClassifier')
-        return _load_checkpoint(checkpoint, map_location='cpu')
-
-    @staticmethod
-    def _classifier_cfg_from_meta(state: dict, checkpoint: str) -> dict:
-        """The classifier config saved by the runner with ``checkpoint``."""
-        cfg_text = state.get('meta', {}).get('cfg')
-        if not cfg_text:
-            raise ValueError(
-                f'stage-1 classifier checkpoint {checkpoint!r} holds no '
-                "config in meta['cfg'] (it was not saved by mmengine's "
-                'runner); give the classifier config as `classifier` of the '
-                'ImageletClassifierLoss in `model.losses`')
-        classifier = Config.fromstring(cfg_text, '.py').model.to_dict()
-        classifier['init_cfg'] = None
-        classifier['backbone']['init_cfg'] = None
-        return classifier
-
-    @staticmethod
-    def _load_weights(classifier: nn.Module, state: dict,
-                      checkpoint: str) -> None:
-        """Strictly load the stage-1 weights ``state`` (read from
-        ``checkpoint``) into ``classifier``."""
-        state_dict = state.get('state_dict', state)
-        fc_weight = state_dict.get('fc.weight')
-        num_fg = classifier.num_classes - 1
-        if fc_weight is not None and fc_weight.size(0) != num_fg:
-            raise ValueError(
-                f'stage-1 classifier checkpoint {checkpoint!r} has '
-                f'{fc_weight.size(0)} foreground outputs (fc.weight rows) but '
-                'the classifier config has num_classes='
-                f'{classifier.num_classes} ({num_fg} foreground classes); '
-                'train the classifier on the same classes as the segmentor')
-        _load_checkpoint_to_model(classifier, state, strict=True)
+        self.max_absent_classes = max_absent_classes
+        self.detach_imagelets = detach_imagelets
 
     def extra_repr(self) -> str:
         """Show the frozen classifier's checkpoint in ``repr``."""
@@ -184,12 +209,26 @@ class ImageletClassifierLoss(nn.Module):
             raise ValueError(
                 f'the segmentor predicts {num_classes} classes but the frozen '
                 f'classifier has num_classes={self.classifier.num_classes}')
-        masked_imagelets = masks[:, :, None] * decomposition['imagelets']
-        logits = self.classifier(masked_imagelets.flatten(0, 1), mode='tensor')
+        imagelets = decomposition['imagelets']
+        if self.detach_imagelets:
+            imagelets = imagelets.detach()
+        masked_imagelets = masks[:, :, None] * imagelets
         gt_tags = stack_gt_tags(data_samples, num_classes)
+        if self.max_absent_classes is None:
+            weights = None
+            logits = self.classifier(
+                masked_imagelets.flatten(0, 1),
+                mode='tensor').float().view(num_imgs, num_classes, -1)
+        else:
+            weights = sample_imagelet_weights(gt_tags, self.max_absent_classes)
+            selected = weights > 0
+            selected_logits = self.classifier(
+                masked_imagelets[selected], mode='tensor').float()
+            logits = selected_logits.new_zeros(num_imgs, num_classes,
+                                               selected_logits.size(1))
+            logits[selected] = selected_logits
         return self.loss_weight * imagelet_classifier_loss(
-            logits.view(num_imgs, num_classes, -1), gt_tags,
-            self.classifier.fg_indices)
+            logits, gt_tags, self.classifier.fg_indices, weights)
 
     @property
     def loss_name(self) -> str:

@@ -35,9 +35,12 @@ class ReconstructionSegmentor(BaseSegmentor):
             ``UNetDecoder``). Its ``out_channels`` is set to K and its
             ``in_channels``, when not given, to the backbone's feature
             channels (found by a forward pass of a 64 x 64 zero image).
-        imagelet_decoder (dict): Config of the image-let decoder, filled in
-            the same way with ``out_channels`` 3K; output channels
-            ``3k .. 3k+2`` are the image-let of class k.
+        imagelet_decoder (dict, optional): Config of the image-let decoder,
+            filled in the same way with ``out_channels`` 3K; output channels
+            ``3k .. 3k+2`` are the image-let of class k. None builds the mask
+            branch alone (the supervised upper bound, trained with
+            ``PixelCrossEntropyLoss``): ``decompose`` then returns only
+            ``mask_logits`` and ``masks``.
         losses (list[dict]): Configs of the losses. Each is called as
             ``loss(decomposition, inputs, data_samples)`` and returns a
             scalar; values with the same ``loss_name`` are summed.
@@ -66,7 +69,7 @@ class ReconstructionSegmentor(BaseSegmentor):
     def __init__(self,
                  backbone: ConfigType,
                  mask_decoder: ConfigType,
-                 imagelet_decoder: ConfigType,
+                 imagelet_decoder: OptConfigType,
                  losses: Sequence[ConfigType],
                  num_classes: int,
                  background_index: int = 0,
@@ -93,18 +96,17 @@ class ReconstructionSegmentor(BaseSegmentor):
 
         self.backbone = MODELS.build(backbone)
         feature_channels = None
-        if any(
-                cfg.get('in_channels') is None
-                for cfg in (mask_decoder, imagelet_decoder)):
+        if any(cfg is not None and cfg.get('in_channels') is None
+               for cfg in (mask_decoder, imagelet_decoder)):
             feature_channels = self._backbone_channels()
         self.mask_decoder = self._build_decoder(mask_decoder, num_classes,
                                                 feature_channels,
                                                 'mask_decoder')
-        self.imagelet_decoder = self._build_decoder(imagelet_decoder,
-                                                    3 * num_classes,
-                                                    feature_channels,
-                                                    'imagelet_decoder')
+        self.imagelet_decoder = None if imagelet_decoder is None else \
+            self._build_decoder(imagelet_decoder, 3 * num_classes,
+                                feature_channels, 'imagelet_decoder')
         self.losses = nn.ModuleList(MODELS.build(cfg) for cfg in losses)
+        self._check_frozen_classifiers()
 
     def _build_decoder(self, cfg: ConfigType, out_channels: int,
                        feature_channels: Optional[List[int]],
@@ -149,6 +151,24 @@ class ReconstructionSegmentor(BaseSegmentor):
                 warning=False)
         return out
 
+    def _check_frozen_classifiers(self) -> None:
+        """Fail at build time, naming the config field, when a loss's frozen
+        classifier was trained on another class layout."""
+        for index, loss_module in enumerate(self.losses):
+            classifier = getattr(loss_module, 'classifier', None)
+            if classifier is None:
+                continue
+            layout = (classifier.num_classes, classifier.background_index)
+            if layout != (self.num_classes, self.background_index):
+                field = f'model.losses[{index}].checkpoint'
+                raise ValueError(
+                    f'the frozen classifier of {field} '
+                    f'({loss_module.checkpoint!r}) has num_classes='
+                    f'{layout[0]} and background_index={layout[1]} but the '
+                    f'segmentor has num_classes={self.num_classes} and '
+                    f'background_index={self.background_index}; train the '
+                    f'classifier on the same classes or change {field}')
+
     def decompose(self, inputs: Tensor) -> Dict[str, Tensor]:
         """Decompose images into masks and image-lets (Eq. 1).
 
@@ -163,15 +183,19 @@ class ReconstructionSegmentor(BaseSegmentor):
             - ``imagelets``: (N, K, 3, H, W).
             - ``reconstruction``: ``sum_k masks[:, k] * imagelets[:, k]``,
               (N, 3, H, W).
+
+            The last two only with an image-let decoder.
         """
         size = inputs.shape[2:]
         features = self.extract_feat(inputs)
         mask_logits = self._decode(self.mask_decoder, features, size)
+        masks = mask_logits.softmax(dim=1)
+        if self.imagelet_decoder is None:
+            return dict(mask_logits=mask_logits, masks=masks)
         imagelets = self._decode(self.imagelet_decoder, features,
                                  size).unflatten(1, (self.num_classes, 3))
         if self.bounded_imagelets:
             imagelets = self._squash_to_image_range(imagelets)
-        masks = mask_logits.softmax(dim=1)
         reconstruction = (masks.unsqueeze(2) * imagelets).sum(dim=1)
         return dict(
             mask_logits=mask_logits,

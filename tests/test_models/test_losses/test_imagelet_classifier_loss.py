@@ -263,3 +263,32 @@ def test_checkpoint_without_config_needs_classifier(tmp_path):
     with pytest.raises(ValueError, match=r"no config in meta\['cfg'\]"):
         MODELS.build(
             dict(type='ImageletClassifierLoss', checkpoint=checkpoint))
+
+
+@pytest.mark.parametrize('detach_imagelets', [False, True])
+def test_detach_imagelets_keeps_gradient_on_masks_only(tmp_path,
+                                                       detach_imagelets):
+    torch.manual_seed(0)
+    checkpoint = save_checkpoint(
+        ChannelMeanClassifier(3, 0), tmp_path / 'stage1.pth')
+    loss = MODELS.build(
+        dict(
+            type='ImageletClassifierLoss',
+            classifier=dict(
+                type='ChannelMeanClassifier', num_classes=3,
+                background_index=0),
+            checkpoint=checkpoint,
+            detach_imagelets=detach_imagelets))
+    masks = torch.rand(2, 3, 4, 4).softmax(dim=1).requires_grad_()
+    imagelets = torch.randn(2, 3, 3, 4, 4, requires_grad=True)
+    tags = make_samples([[1., 1., 0.], [1., 0., 1.]])
+
+    value = loss(dict(masks=masks, imagelets=imagelets), None, tags)
+    value.backward()
+
+    # the value is Eq. 6 either way; only where the gradient goes changes
+    assert value.item() == pytest.approx(
+        eq6_reference(masks.detach(), imagelets.detach(),
+                      [[1, 1, 0], [1, 0, 1]], loss.classifier.fc, 0))
+    assert masks.grad.abs().sum() > 0
+    assert (imagelets.grad is None) == detach_imagelets

@@ -285,3 +285,23 @@ def test_missing_classifier_checkpoint(tmp_path):
     cfg = segmentor_cfg(str(tmp_path / 'missing.pth'))
     with pytest.raises(FileNotFoundError, match='missing.pth.*model.losses'):
         MODELS.build(cfg)
+
+
+def test_bounded_imagelets_stay_in_image_range(tmp_path):
+    """With ``bounded_imagelets`` every image-let pixel is a real colour:
+    in [0, 255] once the preprocessor's normalisation is undone."""
+    cfg = segmentor_cfg(save_classifier(tmp_path, 3, 0), 3, 0)
+    cfg['bounded_imagelets'] = True
+    segmentor = MODELS.build(cfg)
+    for conv in segmentor.imagelet_decoder.modules():
+        if isinstance(conv, torch.nn.Conv2d):
+            torch.nn.init.normal_(conv.weight, std=3.0)  # push to extremes
+    data = segmentor.data_preprocessor(make_batch(3), False)
+
+    imagelets = segmentor.decompose(data['inputs'])['imagelets']
+
+    mean = torch.tensor(DATA_PREPROCESSOR['mean']).view(3, 1, 1)
+    std = torch.tensor(DATA_PREPROCESSOR['std']).view(3, 1, 1)
+    pixels = imagelets * std + mean
+    assert pixels.min() >= -1e-3 and pixels.max() <= 255 + 1e-3
+    assert pixels.min() < 5 and pixels.max() > 250  # the range is used

@@ -1,0 +1,18 @@
+# Stage 2 on the multi-class demo data (K = 7); everything but the data, the
+# class count and the stage-1 checkpoint is the binary demo's config.
+# Stage 1 first:
+#   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64.py
+_base_ = './recdec_unet-w16_1xb8-20e_weak-demo-64x64.py'
+data_root = 'data/weak_demo_mc'
+stage1_checkpoint = ('work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64/'
+                     'epoch_10.pth')
+model = dict(
+    num_classes=7,
+    losses=[
+        dict(loss, checkpoint=stage1_checkpoint)
+        if loss.type == 'ImageletClassifierLoss' else loss
+        for loss in _base_.model.losses
+    ])
+train_dataloader = dict(dataset=dict(data_root=data_root))
+val_dataloader = dict(dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader

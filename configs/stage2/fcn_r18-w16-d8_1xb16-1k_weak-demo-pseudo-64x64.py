@@ -1,0 +1,67 @@
+# Stage 2 of weak segmentation on the embedded demo data: a standard mmseg
+# FCN (ResNetV1c-18 at quarter width: 16 base channels; output stride 8)
+# trained from scratch on the pseudo-labels of data/weak_demo_pseudo (see
+# configs/_base_/datasets/weak_demo_pseudo.py for the export command) and
+# validated on the real val masks. Sized for a 2-core CPU: 64 x 64, batch 16,
+# 1k iterations (16 epochs) of SGD with poly decay.
+_base_ = [
+    'mmseg::_base_/models/fcn_r50-d8.py',
+    '../_base_/datasets/weak_demo_pseudo.py', '../_base_/default_runtime.py'
+]
+crop_size = (64, 64)
+num_classes = 4
+norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    pretrained=None,
+    backbone=dict(
+        depth=18,
+        stem_channels=16,
+        base_channels=16,
+        norm_cfg=norm_cfg,
+        init_cfg=None),
+    decode_head=dict(
+        in_channels=128,
+        channels=32,
+        num_classes=num_classes,
+        norm_cfg=norm_cfg),
+    auxiliary_head=dict(
+        in_channels=64,
+        channels=16,
+        num_classes=num_classes,
+        norm_cfg=norm_cfg))
+
+train_dataloader = dict(
+    batch_size=16, sampler=dict(type='InfiniteSampler', shuffle=True))
+val_evaluator = dict(type='ClassWiseIoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator
+
+optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4)
+optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+param_scheduler = [
+    dict(
+        type='PolyLR',
+        eta_min=1e-4,
+        power=0.9,
+        begin=0,
+        end=1000,
+        by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=250)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+log_processor = dict(by_epoch=False)
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook',
+        by_epoch=False,
+        interval=250,
+        max_keep_ckpts=1,
+        save_best='mIoU',
+        rule='greater'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+randomness = dict(seed=0)

@@ -1,0 +1,15 @@
+# Supervised upper bound on the embedded demo data: the method's encoder and
+# mask decoder with its schedule (inherited from the stage-2 demo config),
+# trained with pixel cross-entropy on the ground-truth masks; no image-let
+# decoder, no stage-1 classifier. The only config that trains on masks.
+_base_ = ['../recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py']
+model = dict(
+    imagelet_decoder=None, losses=[dict(type='PixelCrossEntropyLoss')])
+train_pipeline = [
+    dict(type='LoadRGBImageFromFile'),
+    dict(type='LoadWeakAnnotations'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackWeakSegInputs')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+custom_hooks = []

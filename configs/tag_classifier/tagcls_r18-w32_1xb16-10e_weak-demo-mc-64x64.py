@@ -1,0 +1,9 @@
+# Stage 1 on the multi-class demo data (6 shapes and the background, K = 7):
+#   python tools/misc/make_demo_data.py data/weak_demo_mc --multiclass
+# Everything else is the binary demo's config.
+_base_ = './tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py'
+data_root = 'data/weak_demo_mc'
+model = dict(num_classes=7)
+train_dataloader = dict(dataset=dict(data_root=data_root))
+val_dataloader = dict(dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader

@@ -1,0 +1,125 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Compare the method with its references on one dataset.
+
+``tools/benchmark_quality.py`` trains the method and the supervised upper
+bound with the same number of epochs, evaluates the CAM baseline of the same
+stage-1 classifier, and prints the table made here.
+"""
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from mmengine.config import Config
+from prettytable import PrettyTable
+
+
+@dataclass
+class QualityRow:
+    """Segmentation quality of one model.
+
+    Attributes:
+        name (str): Name of the model in the table.
+        miou (float): mIoU in percent.
+        class_iou (dict[str, float]): IoU of each class in percent.
+    """
+    name: str
+    miou: float
+    class_iou: Dict[str, float]
+
+
+def set_training_budget(cfg: Config, epochs: int) -> Config:
+    """Train for ``epochs`` and keep the last checkpoint for testing.
+
+    The best checkpoint by validation mIoU would be chosen with the masks of
+    the evaluation split, a supervision that only the references may use, so
+    ``save_best`` is switched off and the final epoch is evaluated.
+    """
+    if epochs < 1:
+        raise ValueError(f'the number of epochs must be >= 1, got {epochs}')
+    cfg.train_cfg.max_epochs = epochs
+    cfg.default_hooks.checkpoint.save_best = None
+    return cfg
+
+
+def set_cam_checkpoint(cam_cfg: Config, checkpoint: str) -> Config:
+    """Build the ``CAMSegmentor`` of ``cam_cfg`` from the stage-1
+    ``checkpoint``."""
+    if cam_cfg.model.type != 'CAMSegmentor':
+        raise ValueError('the CAM config must define a '
+                         f"model of type 'CAMSegmentor', got "
+                         f'{cam_cfg.model.type!r}')
+    cam_cfg.model.checkpoint = checkpoint
+    return cam_cfg
+
+
+def iou_row(name: str,
+            metrics: dict,
+            classes: Sequence[str],
+            key_prefix: str = '') -> QualityRow:
+    """A row from test metrics with ``mIoU`` and ``IoU.<class>`` (as written
+    by ``ClassWiseIoUMetric``), each key behind ``key_prefix``."""
+    return QualityRow(
+        name=name,
+        miou=metrics[f'{key_prefix}mIoU'],
+        class_iou={
+            class_name: metrics[f'{key_prefix}IoU.{class_name}']
+            for class_name in classes
+        })
+
+
+def cam_rows(metrics: dict, classes: Sequence[str],
+             threshold: float) -> List[QualityRow]:
+    """The CAM baseline at its configured threshold and at the best one of
+    the ``CAMThresholdSweepMetric`` (chosen on the evaluated masks).
+
+    Args:
+        metrics (dict): Test metrics of the ``CAMSegmentor`` with a
+            ``ClassWiseIoUMetric`` and a ``CAMThresholdSweepMetric``.
+        classes (Sequence[str]): The K class names.
+        threshold (float): The configured ``model.threshold``.
+
+    Returns:
+        list[QualityRow]: The configured and the best threshold's rows.
+    """
+    best = metrics['sweep/best_threshold']
+    return [
+        iou_row(f'CAM (threshold {threshold:g})', metrics, classes),
+        iou_row(f'CAM (best threshold {best:g})', metrics, classes,
+                'sweep/best_')
+    ]
+
+
+def format_quality_table(rows: Sequence[QualityRow],
+                         classes: Sequence[str],
+                         upper_bound: Optional[QualityRow] = None) -> str:
+    """Table of mIoU and per-class IoU, one row per model.
+
+    With ``upper_bound`` the last column gives each model's mIoU as a share
+    of the upper bound's.
+    """
+    field_names = ['model', 'mIoU'] + [f'IoU {name}' for name in classes]
+    if upper_bound is not None:
+        field_names.append(f'/ {upper_bound.name}')
+    table = PrettyTable(field_names=field_names)
+    table.align['model'] = 'l'
+    for row in rows:
+        cells = [row.name, f'{row.miou:.2f}'
+                 ] + [f'{row.class_iou[name]:.2f}' for name in classes]
+        if upper_bound is not None:
+            cells.append(f'{row.miou / upper_bound.miou:.2f}')
+        table.add_row(cells)
+    return table.get_string()
+
+
+def format_method_gaps(method: QualityRow,
+                       baselines: Sequence[QualityRow],
+                       upper_bound: Optional[QualityRow] = None) -> str:
+    """The method's mIoU margin over each baseline and its share of the
+    upper bound's mIoU, one line each."""
+    lines = [
+        f'{method.name} - {baseline.name}: '
+        f'{method.miou - baseline.miou:+.2f} mIoU' for baseline in baselines
+    ]
+    if upper_bound is not None:
+        lines.append(f'{method.name} / {upper_bound.name}: '
+                     f'{method.miou / upper_bound.miou:.2f} of its mIoU')
+    return '\n'.join(lines)

@@ -1,0 +1,136 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""The quality benchmark: its table and config helpers, and the command on
+tiny demo data (1 epoch; its figures are printed, not checked)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmseg.registry import MODELS
+
+import mmweakseg  # noqa: F401
+from mmweakseg.apis import (QualityRow, cam_rows, format_method_gaps,
+                            format_quality_table, iou_row, set_cam_checkpoint,
+                            set_training_budget)
+from mmweakseg.utils import make_demo_dataset
+
+REPO = Path(__file__).parents[2]
+CLASSES = ('background', 'cat')
+
+
+def test_rows_from_test_metrics():
+    metrics = {
+        'mIoU': 40.0,
+        'IoU.background': 60.0,
+        'IoU.cat': 20.0,
+        'sweep/best_threshold': 0.65,
+        'sweep/best_mIoU': 45.0,
+        'sweep/best_IoU.background': 70.0,
+        'sweep/best_IoU.cat': 20.0
+    }
+    configured, best = cam_rows(metrics, CLASSES, 0.2)
+    assert configured == QualityRow('CAM (threshold 0.2)', 40.0,
+                                    dict(background=60.0, cat=20.0))
+    assert best == QualityRow('CAM (best threshold 0.65)', 45.0,
+                              dict(background=70.0, cat=20.0))
+    assert iou_row('method', metrics, CLASSES).miou == 40.0
+
+
+def test_table_and_gaps():
+    method = QualityRow('method', 60.0, dict(background=80.0, cat=40.0))
+    cam = QualityRow('CAM', 45.5, dict(background=70.0, cat=21.0))
+    supervised = QualityRow('supervised', 80.0, dict(background=90., cat=70.))
+    table = format_quality_table([method, cam, supervised], CLASSES,
+                                 supervised)
+    lines = table.splitlines()
+    assert [cell.strip() for cell in lines[1].split('|')[1:-1]] == [
+        'model', 'mIoU', 'IoU background', 'IoU cat', '/ supervised'
+    ]
+    assert [cell.strip() for cell in lines[3].split('|')[1:-1]
+            ] == ['method', '60.00', '80.00', '40.00', '0.75']
+    assert [cell.strip() for cell in lines[5].split('|')[1:-1]
+            ] == ['supervised', '80.00', '90.00', '70.00', '1.00']
+    assert 'supervised' not in format_quality_table([method], CLASSES)
+    assert format_method_gaps(method, [cam], supervised).splitlines() == [
+        'method - CAM: +14.50 mIoU', 'method / supervised: 0.75 of its mIoU'
+    ]
+
+
+def test_training_budget_and_cam_checkpoint():
+    cfg = Config(
+        dict(
+            train_cfg=dict(max_epochs=20),
+            default_hooks=dict(checkpoint=dict(save_best='mIoU'))))
+    set_training_budget(cfg, 3)
+    assert cfg.train_cfg.max_epochs == 3
+    assert cfg.default_hooks.checkpoint.save_best is None
+    with pytest.raises(ValueError, match='>= 1'):
+        set_training_budget(cfg, 0)
+    cam = set_cam_checkpoint(
+        Config(dict(model=dict(type='CAMSegmentor'))), 'stage1.pth')
+    assert cam.model.checkpoint == 'stage1.pth'
+    with pytest.raises(ValueError, match="'CAMSegmentor'"):
+        set_cam_checkpoint(
+            Config(dict(model=dict(type='TagClassifier'))), 'stage1.pth')
+
+
+def tiny_stage1(path: Path) -> str:
+    """A stage-1 checkpoint of an untrained tiny ResNet classifier (the
+    default CAM config dilates a ResNet), saved as the runner does (its
+    config in ``meta``) for the demo classes."""
+    classifier = dict(
+        type='TagClassifier',
+        num_classes=4,
+        background_index=0,
+        in_channels=32,
+        backbone=dict(
+            type='ResNet', depth=18, stem_channels=4, base_channels=4))
+    torch.save(
+        dict(
+            state_dict=MODELS.build(classifier).state_dict(),
+            meta=dict(cfg=Config(dict(model=classifier)).pretty_text)), path)
+    return str(path)
+
+
+def test_command_on_tiny_data(tmp_path):
+    data_root = tmp_path / 'demo'
+    make_demo_dataset(str(data_root), num_train=4, num_val=2, size=32, seed=1)
+    work_dir = tmp_path / 'benchmark'
+    loaders = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loaders += [
+            f'{loader}.batch_size=2', f'{loader}.num_workers=0',
+            f'{loader}.persistent_workers=False'
+        ]
+    result = subprocess.run([
+        sys.executable, 'tools/benchmark_quality.py',
+        str(data_root), '--work-dir',
+        str(work_dir), '--epochs', '1', '--stage1-checkpoint',
+        tiny_stage1(tmp_path / 'stage1.pth'), '--cfg-options', *loaders,
+        '--seg-cfg-options', 'model.backbone.base_channels=2',
+        '--sup-cfg-options', 'model.backbone.base_channels=2'
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+
+    table = output[output.index('=' * 72):]
+    print(table)
+    for row in ('method', 'CAM (threshold 0.2)', 'CAM (best threshold',
+                'supervised'):
+        assert f'| {row}' in table
+    assert '| IoU triangle |' in table
+    assert 'method / supervised:' in table
+    assert 'trained 1 epochs, last epoch tested' in table
+    for name in ('method', 'supervised'):
+        dumped = Config.fromfile(work_dir / f'{name}.py')
+        assert dumped.train_cfg.max_epochs == 1
+        assert dumped.default_hooks.checkpoint.save_best is None
+        assert dumped.model.backbone.base_channels == 2
+        assert (work_dir / name / 'epoch_1.pth').is_file()
+    assert Config.fromfile(work_dir / 'cam.py').model.checkpoint == \
+        str(tmp_path / 'stage1.pth')

@@ -1,0 +1,76 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Export a segmentor's predictions on a dataset split as pseudo-labels.
+
+The images of the config's ``<split>_dataloader`` dataset are segmented and
+written to ``OUT/masks/<split>/`` with a new annotation file
+``OUT/annotations/<split>.json`` (original images and tags, pseudo masks) for
+training a standard segmentation model in stage 2, e.g.
+``configs/stage2/fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py``. By
+default each pixel's class is chosen among the image's tags only (the tags
+are known for the whole split); ``--no-tag-restriction`` keeps the plain
+argmax.
+
+Example::
+
+    python tools/export_pseudo_labels.py \\
+        configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py \\
+        work_dirs/recdec_unet-w16_1xb8-20e_weak-demo-64x64/epoch_20.pth \\
+        --split train --out-dir data/weak_demo_pseudo
+"""
+import argparse
+import sys
+
+from mmengine.config import DictAction
+
+import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
+from mmweakseg.apis import export_pseudo_labels, init_weak_segmentor
+from mmweakseg.visualization import build_dataset_from_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Export pseudo-label masks and annotation file of a split')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--split',
+        choices=['train', 'val'],
+        default='train',
+        help='dataset of train_dataloader or val_dataloader')
+    parser.add_argument(
+        '--out-dir',
+        required=True,
+        help='folder to write masks/<split>/ and annotations/<split>.json to')
+    parser.add_argument(
+        '--no-tag-restriction',
+        dest='tag_restricted',
+        action='store_false',
+        help='let pixels take classes the image is not tagged with')
+    parser.add_argument(
+        '--batch-size', type=int, default=8, help='images per forward pass')
+    parser.add_argument(
+        '--device', default='cpu', help='device to run the model on')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, xxx=yyy format')
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    model = init_weak_segmentor(args.config, args.checkpoint, args.device,
+                                args.cfg_options)
+    try:
+        dataset = build_dataset_from_config(model.cfg, args.split)
+        ann_file = export_pseudo_labels(model, dataset, args.out_dir,
+                                        args.split, args.tag_restricted,
+                                        args.batch_size)
+    except ValueError as error:  # incl. WeakTagDataError
+        sys.exit(f'export_pseudo_labels.py: error: {error}')
+    print(f'wrote {len(dataset)} pseudo-label masks and {ann_file}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,69 @@
+# Copyright (c) mmweakseg contributors. All rights reserved.
+"""Segment a folder of images with a trained segmentor.
+
+Every image under INPUT_DIR (recursively; JPEG, PNG, BMP, WebP, TIFF; any
+size and mode: grayscale, RGBA, palette and 16-bit are converted to RGB)
+goes through the config's test pipeline; predictions come back at the
+image's own size. Writes ``OUT/masks/<name>.png``, palette PNGs of class
+indices (usable as pseudo-labels), and with ``--overlay``
+``OUT/overlays/<name>.png``, where ``<name>`` is the image's path under
+INPUT_DIR with the suffix ``.png``.
+
+Example::
+
+    python tools/inference.py \\
+        configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py \\
+        work_dirs/recdec_unet-w16_1xb8-20e_weak-demo-64x64/epoch_20.pth \\
+        data/weak_demo/images/val --out-dir work_dirs/inference --overlay
+"""
+import argparse
+import sys
+
+from mmengine.config import DictAction
+
+import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
+from mmweakseg.apis import init_weak_segmentor, segment_folder
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Segment a folder of images, writing label-map PNGs')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('input_dir', help='folder of images (recursive)')
+    parser.add_argument(
+        '--out-dir', required=True, help='folder to write masks/ to')
+    parser.add_argument(
+        '--overlay',
+        action='store_true',
+        help='also write overlays/ (the images with the classes coloured)')
+    parser.add_argument(
+        '--opacity', type=float, default=0.5, help='overlay opacity')
+    parser.add_argument(
+        '--batch-size', type=int, default=8, help='images per forward pass')
+    parser.add_argument(
+        '--device', default='cpu', help='device to run the model on')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, xxx=yyy format')
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    model = init_weak_segmentor(args.config, args.checkpoint, args.device,
+                                args.cfg_options)
+    try:
+        mask_paths = segment_folder(model, args.input_dir, args.out_dir,
+                                    args.overlay, args.opacity,
+                                    args.batch_size)
+    except (FileNotFoundError, ValueError) as error:  # incl. WeakTagDataError
+        sys.exit(f'inference.py: error: {error}')
+    print(f'wrote {len(mask_paths)} label maps to {args.out_dir}/masks' + (
+        f' and overlays to {args.out_dir}/overlays' if args.overlay else ''))
+
+
+if __name__ == '__main__':
+    main()
