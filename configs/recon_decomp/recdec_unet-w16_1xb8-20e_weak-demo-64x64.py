@@ -1,12 +1,12 @@
 # Stage 2 on the embedded demo data, sized for a 2-core CPU: the paper's
 # U-Net at base width 16, 64 x 64, batch 8, Adam lr 1e-3, 20 epochs
 # (validation every 5; the best checkpoint by mIoU is kept).
-# Two changes from the paper, both measured on this data (README, "What
-# moved the number"): the image-lets are bounded to the image range and
-# L_cls reaches the masks only (with free image-lets the decoder learns
-# patterns that fool the frozen classifier: L_cls fell to 0.02 while the
-# masks stayed wrong), and lambda_m = lambda_c = 1 so that 2,500 iterations
-# suffice (the paper's 1e-3 is for 40,000).
+# Two changes from the paper, both measured on this data (README,
+# "Results on the embedded demo data"): the image-lets are bounded to the
+# image range and L_cls reaches the masks only (with free image-lets the
+# decoder learns patterns that fool the frozen classifier: L_cls fell to
+# 0.02 while the masks stayed wrong), and lambda_m = lambda_c = 1 for a
+# 2,500-iteration budget (the paper's 1e-3 is for 40,000).
 # Stage 1 first (its last checkpoint is read here):
 #   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py
 _base_ = [
