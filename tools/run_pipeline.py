@@ -13,17 +13,15 @@ so any stage can be rerun or changed by hand.
 import argparse
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
-from typing import List
 
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (SPLITS, check_splits, configure_stage, find_checkpoint,
-                            read_test_metrics, set_classifier_checkpoint,
-                            split_dataset_cfgs)
+from mmweakseg.apis import (SPLITS, check_splits, configure_stage, run_tool,
+                            set_classifier_checkpoint, split_dataset_cfgs,
+                            train_and_test)
 from mmweakseg.utils import make_demo_dataset
 
 TOOLS = osp.dirname(osp.abspath(__file__))
@@ -65,29 +63,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def run_tool(tool: str, args: List[str]) -> None:
-    """Run ``tools/<tool>`` in a child process, failing loudly."""
-    command = [sys.executable, osp.join(TOOLS, tool)] + args
-    print(f'\n$ {" ".join(command)}', flush=True)
-    subprocess.run(command, check=True)
-
-
-def train_and_test(cfg: Config, name: str, work_dir: str) -> tuple:
-    """Dump ``cfg``, train it, test its best checkpoint.
-
-    Returns:
-        tuple[str, dict]: The checkpoint and the test metrics.
-    """
-    stage_dir = osp.join(work_dir, name)
-    config = osp.join(work_dir, f'{name}.py')
-    cfg.dump(config)
-    run_tool('train.py', [config, '--work-dir', stage_dir])
-    checkpoint = find_checkpoint(stage_dir)
-    test_dir = osp.join(stage_dir, 'test')
-    run_tool('test.py', [config, checkpoint, '--work-dir', test_dir])
-    return checkpoint, read_test_metrics(test_dir)
-
-
 def main() -> None:
     args = parse_args()
     start = time.time()
@@ -110,20 +85,20 @@ def main() -> None:
     cls_cfg.merge_from_dict(args.cls_cfg_options)
     configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
     cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'stage1_classifier',
-                                           args.work_dir)
+                                           args.work_dir, TOOLS)
 
     seg_cfg = Config.fromfile(args.seg_config)
     seg_cfg.merge_from_dict(args.seg_cfg_options)
     configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
     seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'stage2_segmentor',
-                                           args.work_dir)
+                                           args.work_dir, TOOLS)
     seg_config = osp.join(args.work_dir, 'stage2_segmentor.py')
 
     figures_dir = osp.join(args.work_dir, 'figures')
     for split in SPLITS:
         run_tool(
-            osp.join('analysis_tools', 'draw_figures.py'),
+            TOOLS, osp.join('analysis_tools', 'draw_figures.py'),
             [seg_config, seg_ckpt, '--out-dir', figures_dir, '--split', split,
              '--num', str(args.num_figures), '--decompose', '4'])
 
