@@ -10,7 +10,7 @@ from mmengine.runner import Runner
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmweakseg.utils import (add_common_args, load_config,
-                             setup_cpu_distributed)
+                             setup_cpu_distributed, teardown_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -59,7 +59,7 @@ def main() -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options,
                       args.work_dir, args.local_rank)
     # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
-    setup_cpu_distributed(cfg)
+    cpu_distributed = setup_cpu_distributed(cfg)
     cfg.load_from = args.checkpoint
 
     if args.show or args.show_dir:
@@ -76,6 +76,8 @@ def main() -> None:
 
     runner = Runner.from_cfg(cfg)
     runner.test()
+    if cpu_distributed:
+        teardown_cpu_distributed()
 
 
 if __name__ == '__main__':

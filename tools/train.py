@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmseg.registry import RUNNERS
 from mmweakseg.utils import (add_common_args, load_config,
-                             setup_cpu_distributed)
+                             setup_cpu_distributed, teardown_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -37,7 +37,7 @@ def main() -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options,
                       args.work_dir, args.local_rank)
     # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
-    setup_cpu_distributed(cfg)
+    cpu_distributed = setup_cpu_distributed(cfg)
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.type
@@ -60,6 +60,8 @@ def main() -> None:
     else:
         runner = RUNNERS.build(cfg)
     runner.train()
+    if cpu_distributed:
+        teardown_cpu_distributed()
 
 
 if __name__ == '__main__':

@@ -69,3 +69,16 @@ def setup_cpu_distributed(cfg: Config) -> bool:
         wrapper_cfg['type'] = CPU_WRAPPER
         cfg.model_wrapper_cfg = wrapper_cfg
     return True
+
+
+def teardown_cpu_distributed() -> None:
+    """Wait for every CPU process, then destroy the gloo process group.
+
+    Called at the end of the tools when :func:`setup_cpu_distributed` acted,
+    so that no rank exits while another still talks to it (gloo threads
+    left running at interpreter exit abort the process: "terminate called
+    without an active exception").
+    """
+    if torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
