@@ -2,8 +2,6 @@
 """Both stages through ``tools/train.py`` and ``tools/test.py`` on tiny demo
 data: train, save, resume, evaluate, draw."""
 import glob
-import json
-import os.path as osp
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from mmweakseg.apis import read_test_metrics
 from mmweakseg.utils import make_demo_dataset
 
 REPO = Path(__file__).parents[2]
@@ -42,14 +41,6 @@ def run_tool(tool: str, *args) -> str:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     return output
-
-
-def read_metrics(work_dir: Path) -> dict:
-    """Metrics written by the newest ``tools/test.py`` run."""
-    logs = sorted(glob.glob(str(work_dir / '*' / '*.json')))
-    assert logs, f'no metrics under {work_dir}'
-    with open(logs[-1]) as f:
-        return json.load(f)
 
 
 @pytest.fixture(scope='module')
@@ -94,7 +85,7 @@ def test_classifier_trains_resumes_and_tests(stage1, data_root):
              'model.backbone.stem_channels=8',
              'model.backbone.base_channels=8', 'model.in_channels=64')
 
-    metrics = read_metrics(test_dir)
+    metrics = read_test_metrics(str(test_dir))
     assert 0 <= metrics['mAP'] <= 100
     assert {'AP.disc', 'AP.square', 'AP.triangle'} <= set(metrics)
 
@@ -121,7 +112,7 @@ def test_segmentor_trains_with_frozen_classifier_and_tests(
     run_tool('test.py', SEG_CONFIG, checkpoint, '--work-dir', test_dir,
              '--show-dir', show_dir, '--cfg-options', *options)
 
-    metrics = read_metrics(test_dir)
+    metrics = read_test_metrics(str(test_dir))
     assert 0 <= metrics['mIoU'] <= 100
     assert {'IoU.background', 'IoU.disc', 'mAP'} <= set(metrics)
     overlays = glob.glob(str(show_dir / '**' / '*.png'), recursive=True)
