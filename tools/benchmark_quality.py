@@ -7,8 +7,12 @@
 Checks the data, trains the stage-1 classifier once (or reuses
 ``--stage1-checkpoint``), then
 
-- trains and tests the method (``--seg-config``, by default the stage-2 demo
-  config, read from its file so its tuning applies here);
+- trains and tests the method (``--seg-config``, by default the demo
+  segmentor config, read from its file so its tuning applies here);
+- exports the method's pseudo-labels of the train split (restricted to each
+  image's tags) and trains and tests a standard mmseg model on them
+  (``--stage2-config``, by default the demo FCN), the usual second stage of
+  weak segmentation, with its own iteration budget;
 - tests the CAM baseline of the same classifier (``--cam-config``), at its
   configured background threshold and at the best one of a threshold sweep;
 - trains and tests the supervised upper bound (``--sup-config``: the same
@@ -16,12 +20,13 @@ Checks the data, trains the stage-1 classifier once (or reuses
   if every training image has a mask;
 
 and prints one table of mIoU and per-class IoU, with each model's share of
-the supervised mIoU. The two trained models get the same number of epochs
-(``--epochs``, by default the method config's) and are evaluated at their
-last epoch: no checkpoint is selected with the evaluation masks. Every run
-goes through ``tools/train.py`` / ``tools/test.py`` on a config dumped into
-``WORK_DIR`` (``stage1_classifier.py``, ``method.py``, ``cam.py``,
-``supervised.py``).
+the supervised mIoU. The method and the supervised model get the same number
+of epochs (``--epochs``, by default the method config's); every trained model
+is evaluated at its last checkpoint: none is selected with the evaluation
+masks. Every run goes through ``tools/train.py`` / ``tools/test.py`` on a
+config dumped into ``WORK_DIR`` (``stage1_classifier.py``, ``method.py``,
+``stage2.py``, ``cam.py``, ``supervised.py``); the pseudo-labels are in
+``WORK_DIR/pseudo_labels``.
 """
 import argparse
 import os
@@ -33,11 +38,13 @@ from typing import Dict
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (cam_rows, check_splits, configure_stage,
+from mmweakseg.apis import (cam_rows, check_splits,
+                            configure_pseudo_label_stage, configure_stage,
                             evaluate_checkpoint, format_method_gaps,
-                            format_quality_table, iou_row, set_cam_checkpoint,
-                            set_classifier_checkpoint, set_training_budget,
-                            split_dataset_cfgs, train_and_test)
+                            format_quality_table, iou_row, run_tool,
+                            set_cam_checkpoint, set_classifier_checkpoint,
+                            set_training_budget, split_dataset_cfgs,
+                            train_and_test)
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
@@ -49,6 +56,8 @@ DEMO_CAM = osp.join(CONFIGS, 'cam',
                     'cam_tagcls-r18-w32-os8_weak-demo-64x64.py')
 DEMO_SUP = osp.join(CONFIGS, 'supervised',
                     'pixel-ce_unet-w16_1xb8-20e_weak-demo-64x64.py')
+DEMO_STAGE2 = osp.join(CONFIGS, 'stage2',
+                       'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,13 +87,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--seg-config', default=DEMO_SEG)
     parser.add_argument('--cam-config', default=DEMO_CAM)
     parser.add_argument('--sup-config', default=DEMO_SUP)
+    parser.add_argument('--stage2-config', default=DEMO_STAGE2)
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         default={},
-        help='overrides applied to all four configs (e.g. dataloaders)')
-    for stage in ('cls', 'seg', 'cam', 'sup'):
+        help='overrides applied to all five configs (e.g. dataloaders)')
+    for stage in ('cls', 'seg', 'cam', 'sup', 'stage2'):
         parser.add_argument(
             f'--{stage}-cfg-options',
             nargs='+',
@@ -100,6 +110,13 @@ def load_cfg(config: str, *options: Dict) -> Config:
     for overrides in options:
         cfg.merge_from_dict(overrides)
     return cfg
+
+
+def describe_budget(cfg: Config) -> str:
+    """'N iterations' or 'N epochs', as the config's train loop counts."""
+    if 'max_iters' in cfg.train_cfg:
+        return f'{cfg.train_cfg.max_iters} iterations'
+    return f'{cfg.train_cfg.max_epochs} epochs'
 
 
 def main() -> None:
@@ -150,8 +167,23 @@ def main() -> None:
     configure_stage(seg_cfg, **stage)
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
     set_training_budget(seg_cfg, epochs)
-    _, method_metrics = train_and_test(seg_cfg, 'method', args.work_dir, TOOLS)
+    method_ckpt, method_metrics = train_and_test(seg_cfg, 'method',
+                                                 args.work_dir, TOOLS)
     timed('method', started)
+
+    started = time.time()
+    pseudo_label_root = osp.join(args.work_dir, 'pseudo_labels')
+    run_tool(TOOLS, 'export_pseudo_labels.py', [
+        osp.join(args.work_dir, 'method.py'), method_ckpt, '--split', 'train',
+        '--out-dir', pseudo_label_root
+    ])
+    stage2_cfg = load_cfg(args.stage2_config, args.cfg_options,
+                          args.stage2_cfg_options)
+    configure_pseudo_label_stage(stage2_cfg, pseudo_label_root,
+                                 dataset_cfgs['val'], classes)
+    _, stage2_metrics = train_and_test(stage2_cfg, 'stage2', args.work_dir,
+                                       TOOLS)
+    timed('stage 2', started)
 
     started = time.time()
     cam_cfg = load_cfg(args.cam_config, args.cfg_options, args.cam_cfg_options)
@@ -165,7 +197,10 @@ def main() -> None:
     timed('CAM', started)
 
     method = iou_row('method', method_metrics, classes)
-    rows = [method] + cam_rows(cam_metrics, classes, cam_cfg.model.threshold)
+    stage2 = iou_row(f'stage 2 ({stage2_cfg.model.decode_head.type} on '
+                     'pseudo-labels)', stage2_metrics, classes)
+    cams = cam_rows(cam_metrics, classes, cam_cfg.model.threshold)
+    rows = [method, stage2] + cams
     supervised = None
     if reports['train'].num_masks == reports['train'].num_images:
         started = time.time()
@@ -181,9 +216,11 @@ def main() -> None:
 
     print('\n' + '=' * 72)
     print(f'{args.data_root}: val split, {reports["val"].num_images} images; '
-          f'method and supervised trained {epochs} epochs, last epoch tested')
+          f'method and supervised trained {epochs} epochs, stage 2 '
+          f'{describe_budget(stage2_cfg)}, last checkpoint tested')
     print(format_quality_table(rows, classes, supervised))
-    print(format_method_gaps(method, rows[1:3], supervised))
+    for weak in (method, stage2):
+        print(format_method_gaps(weak, cams, supervised))
     if supervised is None:
         print('no supervised upper bound: '
               f'{reports["train"].num_masks} of '

@@ -3,13 +3,17 @@
 
 ``tools/benchmark_quality.py`` trains the method and the supervised upper
 bound with the same number of epochs, evaluates the CAM baseline of the same
-stage-1 classifier, and prints the table made here.
+stage-1 classifier, trains a standard mmseg model on the method's
+pseudo-labels (the second stage of weak segmentation), and prints the table
+made here.
 """
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 from mmengine.config import Config
 from prettytable import PrettyTable
+
+from .two_stage_pipeline import set_stage_data
 
 
 @dataclass
@@ -36,6 +40,42 @@ def set_training_budget(cfg: Config, epochs: int) -> Config:
     if epochs < 1:
         raise ValueError(f'the number of epochs must be >= 1, got {epochs}')
     cfg.train_cfg.max_epochs = epochs
+    cfg.default_hooks.checkpoint.save_best = None
+    return cfg
+
+
+def configure_pseudo_label_stage(cfg: Config, pseudo_label_root: str,
+                                 val_dataset_cfg: dict,
+                                 classes: List[str]) -> Config:
+    """Train a standard mmseg segmentor on exported pseudo-labels.
+
+    The train dataloader reads ``pseudo_label_root/annotations/train.json``
+    (written by :func:`~mmweakseg.apis.export_pseudo_labels`), validation and
+    test use ``val_dataset_cfg`` with its real masks. The decode heads (and
+    auxiliary heads) predict the K ``classes``, and the last checkpoint is
+    tested: ``save_best`` is switched off for the reason given in
+    :func:`set_training_budget`.
+
+    Args:
+        cfg (Config): A config of an mmseg ``EncoderDecoder``.
+        pseudo_label_root (str): Output folder of the pseudo-label export.
+        val_dataset_cfg (dict): Dataset config of the val split.
+        classes (list[str]): The K class names.
+
+    Returns:
+        Config: ``cfg``, changed in place.
+    """
+    train_cfg = dict(
+        type='WeakTagDataset',
+        data_root=pseudo_label_root,
+        ann_file='annotations/train.json')
+    set_stage_data(cfg, dict(train=train_cfg, val=val_dataset_cfg), classes)
+    heads = [cfg.model.decode_head]
+    auxiliary = cfg.model.get('auxiliary_head')
+    if auxiliary is not None:
+        heads += auxiliary if isinstance(auxiliary, list) else [auxiliary]
+    for head in heads:
+        head.num_classes = len(classes)
     cfg.default_hooks.checkpoint.save_best = None
     return cfg
 

@@ -91,14 +91,14 @@ def check_splits(dataset_cfgs: Dict[str, dict]
     return reports
 
 
-def configure_stage(cfg: Config, dataset_cfgs: Dict[str, dict],
-                    classes: List[str], background_index: int) -> Config:
-    """Point a stage's dataloaders at the data and set the class count.
+def set_stage_data(cfg: Config, dataset_cfgs: Dict[str, dict],
+                   classes: List[str]) -> Config:
+    """Point a stage's dataloaders at the data.
 
     Each dataloader's dataset keeps its pipeline and takes type, root,
     annotation file and metainfo (with the classes fixed) from
-    ``dataset_cfgs``. ``model.num_classes`` and ``model.background_index``
-    are set from the classes.
+    ``dataset_cfgs`` (``train`` for ``train_dataloader``, ``val`` for
+    ``val_dataloader`` and ``test_dataloader``).
     """
     for split, loaders in DATALOADERS.items():
         dataset_cfg = dict(dataset_cfgs[split])
@@ -109,6 +109,15 @@ def configure_stage(cfg: Config, dataset_cfgs: Dict[str, dict],
                 continue
             pipeline = cfg[loader]['dataset']['pipeline']
             cfg[loader]['dataset'] = dict(dataset_cfg, pipeline=pipeline)
+    return cfg
+
+
+def configure_stage(cfg: Config, dataset_cfgs: Dict[str, dict],
+                    classes: List[str], background_index: int) -> Config:
+    """Point a stage's dataloaders at the data (:func:`set_stage_data`) and
+    set ``model.num_classes`` and ``model.background_index`` from the
+    classes."""
+    set_stage_data(cfg, dataset_cfgs, classes)
     cfg.model.num_classes = len(classes)
     cfg.model.background_index = background_index
     return cfg

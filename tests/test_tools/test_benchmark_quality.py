@@ -1,6 +1,7 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """The quality benchmark: its table and config helpers, and the command on
 tiny demo data (1 epoch; its figures are printed, not checked)."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, cam_rows, format_method_gaps,
+from mmweakseg.apis import (QualityRow, cam_rows,
+                            configure_pseudo_label_stage, format_method_gaps,
                             format_quality_table, iou_row, set_cam_checkpoint,
                             set_training_budget)
 from mmweakseg.utils import make_demo_dataset
@@ -110,7 +112,9 @@ def test_command_on_tiny_data(tmp_path):
         str(work_dir), '--epochs', '1', '--stage1-checkpoint',
         tiny_stage1(tmp_path / 'stage1.pth'), '--cfg-options', *loaders,
         '--seg-cfg-options', 'model.backbone.base_channels=2',
-        '--sup-cfg-options', 'model.backbone.base_channels=2'
+        '--sup-cfg-options', 'model.backbone.base_channels=2',
+        '--stage2-cfg-options', 'train_cfg.max_iters=2',
+        'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2'
     ],
                             cwd=REPO,
                             capture_output=True,
@@ -120,17 +124,69 @@ def test_command_on_tiny_data(tmp_path):
 
     table = output[output.index('=' * 72):]
     print(table)
-    for row in ('method', 'CAM (threshold 0.2)', 'CAM (best threshold',
-                'supervised'):
+    for row in ('method', 'stage 2 (FCNHead on pseudo-labels)',
+                'CAM (threshold 0.2)', 'CAM (best threshold', 'supervised'):
         assert f'| {row}' in table
     assert '| IoU triangle |' in table
     assert 'method / supervised:' in table
-    assert 'trained 1 epochs, last epoch tested' in table
+    assert 'stage 2 (FCNHead on pseudo-labels) - CAM (threshold 0.2):' \
+        in table
+    assert ('trained 1 epochs, stage 2 2 iterations, last checkpoint tested'
+            in table)
     for name in ('method', 'supervised'):
         dumped = Config.fromfile(work_dir / f'{name}.py')
         assert dumped.train_cfg.max_epochs == 1
         assert dumped.default_hooks.checkpoint.save_best is None
         assert dumped.model.backbone.base_channels == 2
         assert (work_dir / name / 'epoch_1.pth').is_file()
+    stage2 = Config.fromfile(work_dir / 'stage2.py')
+    assert stage2.default_hooks.checkpoint.save_best is None
+    assert stage2.model.decode_head.num_classes == 4
+    assert stage2.train_dataloader.dataset.data_root == str(work_dir /
+                                                           'pseudo_labels')
+    assert stage2.val_dataloader.dataset.data_root == str(data_root)
+    assert (work_dir / 'stage2' / 'iter_2.pth').is_file()
+    pseudo = json.loads(
+        (work_dir / 'pseudo_labels' / 'annotations' / 'train.json').read_text())
+    assert len(pseudo['data_list']) == 4
     assert Config.fromfile(work_dir / 'cam.py').model.checkpoint == \
         str(tmp_path / 'stage1.pth')
+
+
+@pytest.mark.parametrize('auxiliary', [None, dict(num_classes=19), [
+    dict(num_classes=19), dict(num_classes=19)
+]])
+def test_pseudo_label_stage_sets_data_and_heads(auxiliary):
+    pipeline = [dict(type='LoadRGBImageFromFile')]
+    loaders = {
+        loader: dict(dataset=dict(type='OldDataset', pipeline=pipeline))
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader')
+    }
+    model = dict(type='EncoderDecoder', decode_head=dict(num_classes=19))
+    if auxiliary is not None:
+        model['auxiliary_head'] = auxiliary
+    cfg = Config(
+        dict(
+            model=model,
+            default_hooks=dict(checkpoint=dict(save_best='mIoU')),
+            **loaders))
+    val = dict(type='WeakTagDataset', data_root='data/real',
+               ann_file='annotations/val.json')
+    configure_pseudo_label_stage(cfg, 'work/pseudo', val, list(CLASSES))
+
+    train = cfg.train_dataloader.dataset
+    assert (train.type, train.data_root, train.ann_file) == (
+        'WeakTagDataset', 'work/pseudo', 'annotations/train.json')
+    assert train.metainfo.classes == list(CLASSES)
+    assert train.pipeline == pipeline
+    for loader in ('val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.data_root == 'data/real'
+        assert cfg[loader].dataset.ann_file == 'annotations/val.json'
+    heads = [cfg.model.decode_head]
+    if auxiliary is not None:
+        aux = cfg.model.auxiliary_head
+        heads += aux if isinstance(aux, list) else [aux]
+    assert [head.num_classes for head in heads] == [2] * len(heads)
+    assert 'num_classes' not in cfg.model
+    assert cfg.default_hooks.checkpoint.save_best is None

@@ -2,12 +2,16 @@
 """Both stages through ``tools/train.py`` and ``tools/test.py`` on tiny demo
 data: train, save, resume, evaluate, draw."""
 import glob
+import json
+import math
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmweakseg.apis import read_test_metrics
 from mmweakseg.utils import make_demo_dataset
@@ -117,3 +121,44 @@ def test_segmentor_trains_with_frozen_classifier_and_tests(
     assert {'IoU.background', 'IoU.disc', 'mAP'} <= set(metrics)
     overlays = glob.glob(str(show_dir / '**' / '*.png'), recursive=True)
     assert len(overlays) == 6, overlays
+
+
+def test_segmentor_trains_with_amp_on_cpu(stage1, data_root, tmp_path):
+    """``--amp`` on CPU trains in bfloat16 autocast with finite losses."""
+    work_dir = tmp_path / 'amp'
+    options = data_options(data_root) + [
+        'model.backbone.base_channels=4',
+        f'model.losses.2.checkpoint={stage1 / "epoch_3.pth"}',
+        'default_hooks.logger.interval=1', 'custom_hooks=[]'
+    ]
+    run_tool('train.py', SEG_CONFIG, '--work-dir', work_dir, '--amp',
+             '--cfg-options', 'train_cfg.max_epochs=1',
+             'train_cfg.val_interval=2', *options)
+
+    dumped = Config.fromfile(work_dir / SEG_CONFIG.name)
+    assert dumped.optim_wrapper.type == 'BF16AmpOptimWrapper'
+    scalars = glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json'))
+    losses = [
+        json.loads(line)['loss'] for line in Path(scalars[0]).read_text(
+        ).splitlines() if '"loss"' in line
+    ]
+    assert len(losses) == 3  # 12 images, batch 4
+    assert all(math.isfinite(loss) for loss in losses), losses
+    assert (work_dir / 'epoch_1.pth').is_file()
+
+
+def test_amp_float16_on_cpu_is_refused_before_training(tmp_path):
+    result = subprocess.run([
+        sys.executable,
+        str(REPO / 'tools' / 'train.py'),
+        str(SEG_CONFIG), '--work-dir',
+        str(tmp_path), '--amp', '--amp-dtype', 'float16'
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True,
+                            env=dict(os.environ, CUDA_VISIBLE_DEVICES=''))
+    assert result.returncode != 0
+    assert 'train.py: error: --amp: float16 autocast needs CUDA' in \
+        result.stderr
+    assert not glob.glob(str(tmp_path / '*' / '*.log'))

@@ -1,7 +1,7 @@
 # The paper's optimisation (Sec. 4.3): Adam, lr 1e-4, betas (0.9, 0.999),
 # constant learning rate, 10 epochs, validation after every epoch.
 optimizer = dict(type='Adam', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.0)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer)
 param_scheduler = []
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=10, val_interval=1)
 val_cfg = dict(type='ValLoop')
