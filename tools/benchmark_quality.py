@@ -45,6 +45,7 @@ from mmweakseg.apis import (cam_rows, check_splits,
                             set_cam_checkpoint, set_classifier_checkpoint,
                             set_training_budget, split_dataset_cfgs,
                             train_and_test)
+from mmweakseg.utils import add_dataset_args
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
@@ -63,8 +64,7 @@ DEMO_STAGE2 = osp.join(CONFIGS, 'stage2',
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Method vs. CAM baseline vs. supervised upper bound')
-    parser.add_argument('data_root', help='root of the dataset')
-    parser.add_argument('--work-dir', required=True, help='output folder')
+    add_dataset_args(parser)
     parser.add_argument(
         '--epochs',
         type=int,
@@ -73,16 +73,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--stage1-checkpoint',
         help='reuse this trained stage-1 classifier instead of training one')
-    parser.add_argument(
-        '--layout',
-        choices=['annotation', 'folder'],
-        default='annotation',
-        help='annotation: DATA_ROOT/annotations/{train,val}.json; '
-        'folder: DATA_ROOT/{train,val}/<class name>/*.jpg')
-    parser.add_argument(
-        '--classes', nargs='+', help='class names (default: from the data)')
-    parser.add_argument(
-        '--background', default='background', help='background class name')
     parser.add_argument('--cls-config', default=DEMO_CLS)
     parser.add_argument('--seg-config', default=DEMO_SEG)
     parser.add_argument('--cam-config', default=DEMO_CAM)

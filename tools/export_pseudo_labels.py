@@ -20,18 +20,16 @@ Example::
 import argparse
 import sys
 
-from mmengine.config import DictAction
-
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmweakseg.apis import export_pseudo_labels, init_weak_segmentor
+from mmweakseg.utils import add_model_args
 from mmweakseg.visualization import build_dataset_from_config
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Export pseudo-label masks and annotation file of a split')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_model_args(parser)
     parser.add_argument(
         '--split',
         choices=['train', 'val'],
@@ -48,13 +46,6 @@ def parse_args() -> argparse.Namespace:
         help='let pixels take classes the image is not tagged with')
     parser.add_argument(
         '--batch-size', type=int, default=8, help='images per forward pass')
-    parser.add_argument(
-        '--device', default='cpu', help='device to run the model on')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, xxx=yyy format')
     return parser.parse_args()
 
 

@@ -19,17 +19,15 @@ Example::
 import argparse
 import sys
 
-from mmengine.config import DictAction
-
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmweakseg.apis import init_weak_segmentor, segment_folder
+from mmweakseg.utils import add_model_args
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Segment a folder of images, writing label-map PNGs')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_model_args(parser)
     parser.add_argument('input_dir', help='folder of images (recursive)')
     parser.add_argument(
         '--out-dir', required=True, help='folder to write masks/ to')
@@ -41,13 +39,6 @@ def parse_args() -> argparse.Namespace:
         '--opacity', type=float, default=0.5, help='overlay opacity')
     parser.add_argument(
         '--batch-size', type=int, default=8, help='images per forward pass')
-    parser.add_argument(
-        '--device', default='cpu', help='device to run the model on')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, xxx=yyy format')
     return parser.parse_args()
 
 

@@ -22,7 +22,7 @@ import mmweakseg  # noqa: F401
 from mmweakseg.apis import (SPLITS, check_splits, configure_stage, run_tool,
                             set_classifier_checkpoint, split_dataset_cfgs,
                             train_and_test)
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.utils import add_dataset_args, make_demo_dataset
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
@@ -35,18 +35,7 @@ DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Two-stage weak segmentation from image tags')
-    parser.add_argument('data_root', help='root of the dataset')
-    parser.add_argument('--work-dir', required=True, help='output folder')
-    parser.add_argument(
-        '--layout',
-        choices=['annotation', 'folder'],
-        default='annotation',
-        help='annotation: DATA_ROOT/annotations/{train,val}.json; '
-        'folder: DATA_ROOT/{train,val}/<class name>/*.jpg')
-    parser.add_argument(
-        '--classes', nargs='+', help='class names (default: from the data)')
-    parser.add_argument(
-        '--background', default='background', help='background class name')
+    add_dataset_args(parser)
     parser.add_argument(
         '--make-demo-data',
         action='store_true',
@@ -103,9 +92,10 @@ def main() -> None:
              '--num', str(args.num_figures), '--decompose', '4'])
 
     print('\n' + '=' * 60)
-    print(f'classifier (stage 1): mAP {cls_metrics.get("mAP", float("nan")):.2f}'
+    nan = float('nan')
+    print(f'classifier (stage 1): mAP {cls_metrics.get("mAP", nan):.2f}'
           f'  ({cls_ckpt})')
-    print(f'segmentor  (stage 2): mIoU {seg_metrics.get("mIoU", float("nan")):.2f}'
+    print(f'segmentor  (stage 2): mIoU {seg_metrics.get("mIoU", nan):.2f}'
           f'  ({seg_ckpt})')
     for name in classes:
         key = f'IoU.{name}'

@@ -6,11 +6,12 @@ from .cpu_distributed_data_parallel import (CPUDistributedDataParallel,
                                             count_sync_batchnorm)
 from .demo_data import make_demo_dataset
 from .distributed import setup_cpu_distributed, teardown_cpu_distributed
+from .tool_args import add_dataset_args, add_model_args
 
 __all__ = [
     'AtomicLocalBackend', 'atomic_write', 'load_local_checkpoint',
     'register_local_checkpoint_loader', 'add_common_args', 'check_model_types',
     'load_config', 'CPUDistributedDataParallel', 'count_sync_batchnorm',
     'make_demo_dataset', 'setup_cpu_distributed',
-    'teardown_cpu_distributed'
+    'teardown_cpu_distributed', 'add_dataset_args', 'add_model_args'
 ]

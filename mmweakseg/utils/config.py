@@ -111,5 +111,5 @@ def check_model_types(cfg: Config) -> None:
         hint = f' (close matches: {close})' if close else ''
         raise ValueError(
             f'{field}={type_name!r} is not a registered model component'
-            f'{hint}; expected the name of a class registered in mmseg\'s MODELS '
-            'registry (add the module defining it to custom_imports)')
+            f'{hint}; expected the name of a class registered in mmseg\'s '
+            'MODELS registry (add the module defining it to custom_imports)')

@@ -1,8 +1,6 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Helpers of the reliability tests: the demo configs made tiny, a runner of
 ``tools/*`` and a stage-1 classifier checkpoint written without training."""
-import glob
-import json
 import os
 import subprocess
 import sys
@@ -14,6 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmweakseg  # noqa: F401
+from mmweakseg.apis import read_test_metrics
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
@@ -88,12 +87,10 @@ def run_tool(tool: str, *args) -> str:
     return finish_tool(start_tool(tool, *args))
 
 
-def read_test_metrics(work_dir: Path) -> dict:
-    """Metrics written by the newest ``tools/test.py`` run in ``work_dir``."""
-    logs = sorted(glob.glob(str(work_dir / '*' / '*.json')))
-    assert logs, f'no metrics under {work_dir}'
-    with open(logs[-1]) as file:
-        metrics = json.load(file)
+def metrics_without_timing(work_dir: Path) -> dict:
+    """Metrics of the newest ``tools/test.py`` run in ``work_dir`` without
+    its timings (``time``, ``data_time``), so runs can be compared."""
+    metrics = read_test_metrics(str(work_dir))
     return {
         key: value
         for key, value in metrics.items() if key not in ('time', 'data_time')

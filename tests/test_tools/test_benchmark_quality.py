@@ -142,12 +142,12 @@ def test_command_on_tiny_data(tmp_path):
     stage2 = Config.fromfile(work_dir / 'stage2.py')
     assert stage2.default_hooks.checkpoint.save_best is None
     assert stage2.model.decode_head.num_classes == 4
-    assert stage2.train_dataloader.dataset.data_root == str(work_dir /
-                                                           'pseudo_labels')
+    pseudo_label_root = work_dir / 'pseudo_labels'
+    assert stage2.train_dataloader.dataset.data_root == str(pseudo_label_root)
     assert stage2.val_dataloader.dataset.data_root == str(data_root)
     assert (work_dir / 'stage2' / 'iter_2.pth').is_file()
     pseudo = json.loads(
-        (work_dir / 'pseudo_labels' / 'annotations' / 'train.json').read_text())
+        (pseudo_label_root / 'annotations' / 'train.json').read_text())
     assert len(pseudo['data_list']) == 4
     assert Config.fromfile(work_dir / 'cam.py').model.checkpoint == \
         str(tmp_path / 'stage1.pth')

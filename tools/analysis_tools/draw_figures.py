@@ -15,10 +15,11 @@ Example::
 """
 import argparse
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
+from mmweakseg.utils import add_model_args
 from mmweakseg.visualization import (build_dataset_from_config,
                                      build_model_from_config,
                                      draw_dataset_figures)
@@ -27,8 +28,7 @@ from mmweakseg.visualization import (build_dataset_from_config,
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Draw mask grids and decompositions of a trained model')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_model_args(parser)
     parser.add_argument(
         '--out-dir', required=True, help='directory to write the PNGs to')
     parser.add_argument(
@@ -58,13 +58,6 @@ def parse_args() -> argparse.Namespace:
         help='side in pixels of each square of the grid')
     parser.add_argument(
         '--alpha', type=float, default=0.5, help='mask opacity')
-    parser.add_argument(
-        '--device', default='cpu', help='device to run the model on')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, xxx=yyy format')
     return parser.parse_args()
 
 
