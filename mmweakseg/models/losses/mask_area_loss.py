@@ -1,6 +1,8 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-from typing import Dict
+import math
+from typing import Dict, Tuple
 
+import torch
 import torch.nn as nn
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
@@ -9,33 +11,78 @@ from torch import Tensor
 from .utils import stack_gt_tags
 
 
-def mask_area_loss(masks: Tensor,
-                   targets: Tensor,
-                   eps: float = 1e-6) -> Tensor:
-    """Cross-entropy between mask areas and tags (Eqs. 3 and 4 of the paper).
+def log_complement(log_probs: Tensor, dim: int = 1) -> Tensor:
+    """:math:`\\log(1 - p_k) = \\log \\sum_{j \\ne k} p_j` from log-probs.
 
-    The area of class k is the mean of its mask over the pixels,
-    :math:`\\hat{y}_k = \\frac{1}{HW} \\sum_{h,w} M_{k,h,w}`, and the loss is
-    :math:`-\\frac{1}{K} \\sum_k y_k \\log \\hat{y}_k
-    + (1 - y_k) \\log (1 - \\hat{y}_k)`, averaged over the batch. Both log
-    arguments are clamped to at least ``eps``, so empty and full masks give a
-    finite loss and finite gradients.
+    Computed as the log-sum-exp of the other classes (prefix and suffix
+    cumulative log-sum-exps along ``dim``), so it stays exact and has
+    gradients where :math:`p_k` rounds to 1.
 
     Args:
-        masks (Tensor): Class probabilities (softmax over K), shape
-            (N, K, H, W).
+        log_probs (Tensor): Log-probabilities normalised over ``dim``, which
+            has at least 2 entries, e.g. (N, K, H, W).
+        dim (int): The class dimension. Defaults to 1.
+
+    Returns:
+        Tensor: Same shape as ``log_probs``.
+    """
+    num_classes = log_probs.size(dim)
+    if num_classes < 2:
+        raise ValueError(f'expected at least 2 classes along dim {dim}, got '
+                         f'shape {tuple(log_probs.shape)}')
+    edge = torch.full_like(log_probs.narrow(dim, 0, 1), float('-inf'))
+    prefix = log_probs.logcumsumexp(dim).narrow(dim, 0, num_classes - 1)
+    suffix = log_probs.flip(dim).logcumsumexp(dim).flip(dim).narrow(
+        dim, 1, num_classes - 1)
+    before = torch.cat([edge, prefix], dim)  # log sum_{j < k} p_j
+    after = torch.cat([suffix, edge], dim)  # log sum_{j > k} p_j
+    return torch.logaddexp(before, after)
+
+
+def log_mask_areas(mask_logits: Tensor) -> Tuple[Tensor, Tensor]:
+    """Log of each class's mask area and of its complement.
+
+    The area of class k is the mean of its softmax mask over the pixels,
+    :math:`\\hat{y}_k = \\frac{1}{HW} \\sum_{h,w} M_{k,h,w}` (Eq. 3). Both
+    logs are taken in log space (log-sum-exp of log-softmax over the
+    pixels), so a class whose mask has vanished (or covers everything) still
+    gets the gradient that brings it back; clamping the areas instead would
+    cut it off and let training collapse to one class.
+
+    Args:
+        mask_logits (Tensor): Mask logits (N, K, H, W), K >= 2.
+
+    Returns:
+        tuple[Tensor, Tensor]: :math:`\\log \\hat{y}` and
+        :math:`\\log (1 - \\hat{y})`, each (N, K), float32 or wider.
+    """
+    log_masks = mask_logits.float().log_softmax(dim=1)
+    log_num_pixels = math.log(log_masks[0, 0].numel())
+    log_areas = log_masks.flatten(2).logsumexp(2) - log_num_pixels
+    log_rests = log_complement(log_masks).flatten(2).logsumexp(2)
+    return log_areas, log_rests - log_num_pixels
+
+
+def mask_area_loss(mask_logits: Tensor, targets: Tensor) -> Tensor:
+    """Cross-entropy between mask areas and tags (Eqs. 3 and 4 of the paper).
+
+    :math:`-\\frac{1}{K} \\sum_k y_k \\log \\hat{y}_k
+    + (1 - y_k) \\log (1 - \\hat{y}_k)` with the areas :math:`\\hat{y}_k` of
+    :func:`log_mask_areas`, averaged over the batch. Empty and full masks
+    give a finite loss with gradients that undo them.
+
+    Args:
+        mask_logits (Tensor): Mask logits (N, K, H, W); the masks are their
+            softmax over K.
         targets (Tensor): Multi-hot tags or soft area fractions in [0, 1],
             shape (N, K).
-        eps (float): Lower bound of the log arguments. Defaults to 1e-6.
 
     Returns:
         Tensor: Scalar loss.
     """
-    areas = masks.mean(dim=(2, 3))
-    log_area = areas.clamp(min=eps).log()
-    log_rest = (1 - areas).clamp(min=eps).log()
-    targets = targets.to(areas.dtype)
-    return -(targets * log_area + (1 - targets) * log_rest).mean()
+    log_areas, log_rests = log_mask_areas(mask_logits)
+    targets = targets.to(log_areas.dtype)
+    return -(targets * log_areas + (1 - targets) * log_rests).mean()
 
 
 @MODELS.register_module()
@@ -49,7 +96,6 @@ class MaskAreaLoss(nn.Module):
     Args:
         use_area_priors (bool): Use ``gt_tag_areas`` where present.
             Defaults to False.
-        eps (float): Lower bound of the log arguments. Defaults to 1e-6.
         loss_weight (float): Multiplier of the loss, the paper's
             :math:`\\lambda_m` (1e-3). Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
@@ -58,12 +104,10 @@ class MaskAreaLoss(nn.Module):
 
     def __init__(self,
                  use_area_priors: bool = False,
-                 eps: float = 1e-6,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
         super().__init__()
         self.use_area_priors = use_area_priors
-        self.eps = eps
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
@@ -73,7 +117,7 @@ class MaskAreaLoss(nn.Module):
 
         Args:
             decomposition (dict[str, Tensor]): Output of
-                ``ReconstructionSegmentor.decompose``; uses ``masks``
+                ``ReconstructionSegmentor.decompose``; uses ``mask_logits``
                 (N, K, H, W).
             inputs (Tensor): Unused; part of the common loss interface of the
                 segmentor.
@@ -83,13 +127,13 @@ class MaskAreaLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        masks = decomposition['masks']
-        targets = stack_gt_tags(data_samples, masks.size(1))
+        mask_logits = decomposition['mask_logits']
+        targets = stack_gt_tags(data_samples, mask_logits.size(1))
         if self.use_area_priors:
             for i, data_sample in enumerate(data_samples):
                 if 'gt_tag_areas' in data_sample:
                     targets[i] = data_sample.gt_tag_areas
-        return self.loss_weight * mask_area_loss(masks, targets, self.eps)
+        return self.loss_weight * mask_area_loss(mask_logits, targets)
 
     @property
     def loss_name(self) -> str:

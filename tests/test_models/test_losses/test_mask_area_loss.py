@@ -8,10 +8,14 @@ from mmseg.structures import SegDataSample
 
 import mmweakseg  # noqa: F401
 from mmweakseg.models.losses import mask_area_loss
+from mmweakseg.models.losses.mask_area_loss import (log_complement,
+                                                    log_mask_areas)
 
 # class 0 covers a quarter of the image on average, class 1 the rest
 MASK0 = torch.tensor([[0.4, 0.2], [0.1, 0.3]])
 MASKS = torch.stack([MASK0, 1 - MASK0])[None]  # (1, 2, 2, 2)
+# logits whose softmax over the classes is MASKS
+LOGITS = MASKS.log()
 
 
 def make_sample(tags, areas=None) -> SegDataSample:
@@ -29,12 +33,12 @@ def make_sample(tags, areas=None) -> SegDataSample:
     ([0., 1.], -(math.log(0.75) + math.log(0.75)) / 2),
 ])
 def test_hard_targets(tags, expected):
-    loss = mask_area_loss(MASKS, torch.tensor([tags]))
+    loss = mask_area_loss(LOGITS, torch.tensor([tags]))
     assert loss.item() == pytest.approx(expected)
 
 
 def test_soft_targets():
-    loss = mask_area_loss(MASKS, torch.tensor([[0.3, 0.7]]))
+    loss = mask_area_loss(LOGITS, torch.tensor([[0.3, 0.7]]))
     expected = -((0.3 * math.log(0.25) + 0.7 * math.log(0.75)) +
                  (0.7 * math.log(0.75) + 0.3 * math.log(0.25))) / 2
     assert loss.item() == pytest.approx(expected)
@@ -48,29 +52,56 @@ def test_module_area_priors_per_sample(use_area_priors):
             use_area_priors=use_area_priors,
             loss_weight=2.))
     assert loss.loss_name == 'loss_mask'
-    masks = MASKS.repeat(2, 1, 1, 1)
+    logits = LOGITS.repeat(2, 1, 1, 1)
     samples = [make_sample([1., 1.], [0.3, 0.7]), make_sample([1., 0.])]
     with_tags = -(math.log(0.25) + math.log(0.75)) / 2
     with_areas = -(0.3 * math.log(0.25) + 0.7 * math.log(0.75))
     second = -(math.log(0.25) + math.log(0.25)) / 2
     first = with_areas if use_area_priors else with_tags
-    value = loss(dict(masks=masks), torch.zeros(2, 3, 2, 2), samples)
+    value = loss(
+        dict(mask_logits=logits), torch.zeros(2, 3, 2, 2), samples)
     assert value.item() == pytest.approx(2. * (first + second) / 2)
 
 
-@pytest.mark.parametrize('fill', [0., 1.])
-def test_empty_and_full_masks_are_finite(fill):
-    masks = torch.full((2, 3, 4, 4), fill, requires_grad=True)
-    tags = torch.tensor([[1., 0., 1.], [0., 1., 1.]])
-    loss = mask_area_loss(masks, tags)
+def test_log_areas_and_complements():
+    # K = 3 at 1 x 2 pixels: probabilities per pixel sum to 1
+    probs = torch.tensor([[[[0.5, 0.1]], [[0.2, 0.6]], [[0.3, 0.3]]]])
+    log_areas, log_rests = log_mask_areas(probs.log())
+    assert log_areas[0].exp().tolist() == pytest.approx([0.3, 0.4, 0.3])
+    assert log_rests[0].exp().tolist() == pytest.approx([0.7, 0.6, 0.7])
+    assert log_complement(probs.log()).exp().flatten().tolist() == \
+        pytest.approx((1 - probs).flatten().tolist())
+    with pytest.raises(ValueError, match='at least 2 classes'):
+        log_complement(torch.zeros(1, 1, 2, 2))
+
+
+@pytest.mark.parametrize('tags, expected', [
+    # class 0 covers every pixel (probability 1 in float32), 1 and 2 nothing
+    ([1., 1., 0.], (0 + 100 + 0) / 3),
+    ([0., 1., 1.], (100 - math.log(2) + 100 + 100) / 3),
+])
+def test_saturated_masks_keep_their_gradient(tags, expected):
+    """Where the softmax has saturated, the loss still measures how far
+    off the masks are and its gradient undoes them (clamped areas would
+    give a constant loss and zero gradient: the collapse to one class)."""
+    logits = torch.tensor([50., -50., -50.]).view(1, 3, 1, 1).repeat(
+        1, 1, 4, 4).requires_grad_()
+    assert logits.softmax(1)[0, 0].eq(1).all()
+    loss = mask_area_loss(logits, torch.tensor([tags]))
     loss.backward()
-    assert torch.isfinite(loss)
-    assert torch.isfinite(masks.grad).all()
+    assert loss.item() == pytest.approx(expected, rel=1e-4)
+    for k, tag in enumerate(tags):
+        grad = logits.grad[0, k]
+        assert torch.isfinite(grad).all()
+        if tag and k > 0:  # a missing present class is pushed up
+            assert (grad < -1e-3).all()
+    if not tags[0]:  # an absent class covering the image is pushed down
+        assert (logits.grad[0, 0] > 1e-3).all()
 
 
 def test_missing_or_wrong_tags():
     loss = MODELS.build(dict(type='MaskAreaLoss'))
     with pytest.raises(KeyError, match='PackWeakSegInputs'):
-        loss(dict(masks=MASKS), None, [SegDataSample()])
+        loss(dict(mask_logits=LOGITS), None, [SegDataSample()])
     with pytest.raises(ValueError, match='K=2'):
-        loss(dict(masks=MASKS), None, [make_sample([1., 0., 1.])])
+        loss(dict(mask_logits=LOGITS), None, [make_sample([1., 0., 1.])])
