@@ -1,19 +1,21 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
+import math
 from typing import Dict
 
+import torch
 import torch.nn as nn
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from .mask_area_loss import log_mask_areas
 from .utils import stack_gt_tags
 
 
-def size_focal_mask_loss(masks: Tensor,
+def size_focal_mask_loss(mask_logits: Tensor,
                          gt_tags: Tensor,
                          gamma: float = 3.0,
-                         min_area: float = 0.01,
-                         eps: float = 1e-6) -> Tensor:
+                         min_area: float = 0.01) -> Tensor:
     """Mask-size loss with a focal penalty for the present classes.
 
     With the area :math:`\\hat{y}_k = \\frac{1}{HW} \\sum_{h,w} M_{k,h,w}`
@@ -31,26 +33,28 @@ def size_focal_mask_loss(masks: Tensor,
     class's mask for being (nearly) empty but, unlike Eq. 4's
     :math:`-\\log \\hat{y}_k`, fades out as the mask grows, so the present
     classes, background included, are not all pushed towards covering the
-    whole image (Eq. 4's implicit equal-size prior).
+    whole image (Eq. 4's implicit equal-size prior). The logs are taken in
+    log space, as in :func:`~mmweakseg.models.losses.mask_area_loss`; still,
+    :math:`\\lambda` flattens the present term for areas far below it, so a
+    present class whose mask has vanished gets little gradient from it.
 
     Args:
-        masks (Tensor): Class probabilities (softmax over K), shape
-            (N, K, H, W).
+        mask_logits (Tensor): Mask logits (N, K, H, W); the masks are their
+            softmax over K.
         gt_tags (Tensor): Multi-hot tags, shape (N, K).
         gamma (float): Focal exponent. Defaults to 3.0.
         min_area (float): :math:`\\lambda`, added to the area in the log.
             Defaults to 0.01.
-        eps (float): Lower bound of the absent term's log argument.
-            Defaults to 1e-6.
 
     Returns:
         Tensor: Scalar loss.
     """
-    areas = masks.mean(dim=(2, 3))
-    present = gt_tags.to(areas.dtype)
-    focal = (1 - areas).clamp(min=0).pow(gamma) * (min_area + areas).log()
-    absent = (1 - areas).clamp(min=eps).log()
-    return -(present * focal + (1 - present) * absent).mean()
+    log_areas, log_rests = log_mask_areas(mask_logits)
+    present = gt_tags.to(log_areas.dtype)
+    log_shifted_areas = torch.logaddexp(
+        log_areas, torch.full_like(log_areas, math.log(min_area)))
+    focal = (gamma * log_rests).exp() * log_shifted_areas
+    return -(present * focal + (1 - present) * log_rests).mean()
 
 
 @MODELS.register_module()
@@ -61,8 +65,6 @@ class SizeFocalMaskLoss(nn.Module):
     Args:
         gamma (float): Focal exponent. Defaults to 3.0.
         min_area (float): Added to the area in the log. Defaults to 0.01.
-        eps (float): Lower bound of the absent term's log argument.
-            Defaults to 1e-6.
         loss_weight (float): Multiplier of the loss (:math:`\\lambda_m`).
             Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
@@ -72,7 +74,6 @@ class SizeFocalMaskLoss(nn.Module):
     def __init__(self,
                  gamma: float = 3.0,
                  min_area: float = 0.01,
-                 eps: float = 1e-6,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
         super().__init__()
@@ -81,7 +82,6 @@ class SizeFocalMaskLoss(nn.Module):
                              f'gamma={gamma}, min_area={min_area}')
         self.gamma = gamma
         self.min_area = min_area
-        self.eps = eps
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
@@ -91,7 +91,7 @@ class SizeFocalMaskLoss(nn.Module):
 
         Args:
             decomposition (dict[str, Tensor]): Output of
-                ``ReconstructionSegmentor.decompose``; uses ``masks``
+                ``ReconstructionSegmentor.decompose``; uses ``mask_logits``
                 (N, K, H, W).
             inputs (Tensor): Unused; part of the common loss interface of the
                 segmentor.
@@ -101,10 +101,10 @@ class SizeFocalMaskLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        masks = decomposition['masks']
-        gt_tags = stack_gt_tags(data_samples, masks.size(1))
+        mask_logits = decomposition['mask_logits']
+        gt_tags = stack_gt_tags(data_samples, mask_logits.size(1))
         return self.loss_weight * size_focal_mask_loss(
-            masks, gt_tags, self.gamma, self.min_area, self.eps)
+            mask_logits, gt_tags, self.gamma, self.min_area)
 
     @property
     def loss_name(self) -> str:
