@@ -5,8 +5,9 @@ import math
 import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import (Any, ContextManager, Dict, List, Optional, Sequence, Tuple)
+from functools import partial, wraps
+from typing import (Any, Callable, ContextManager, Dict, List, Optional,
+                    Sequence, Tuple)
 
 import torch
 import torch.nn as nn
@@ -281,19 +282,26 @@ def benchmark_runner(runner: Runner, iters: int,
 
 class PlainTrainer:
     """One training step in plain PyTorch: data preprocessor and loss
-    forward (under autocast with AMP), backward, optimizer step.
+    forward (under autocast with AMP), backward, gradient clipping, optimizer
+    step.
 
     Args:
         model (nn.Module): The unwrapped model.
         optimizer (torch.optim.Optimizer): A plain optimizer.
         amp_dtype (torch.dtype, optional): Autocast dtype, None for none.
+        clip_grad (Callable, optional): Clips the model's gradients in place
+            (see :func:`gradient_clipper`); None for no clipping.
     """
 
-    def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer,
-                 amp_dtype: Optional[torch.dtype]) -> None:
+    def __init__(self,
+                 model: nn.Module,
+                 optimizer: torch.optim.Optimizer,
+                 amp_dtype: Optional[torch.dtype],
+                 clip_grad: Optional[Callable[[], Any]] = None) -> None:
         self.model = model
         self.optimizer = optimizer
         self.amp_dtype = amp_dtype
+        self.clip_grad = clip_grad
         self.device_type = next(model.parameters()).device.type
         # float16 needs loss scaling, as mmengine's AmpOptimWrapper does
         self.scaler = torch.amp.GradScaler(
@@ -315,9 +323,14 @@ class PlainTrainer:
         """Backward and optimizer step."""
         if self.scaler is None:
             loss.backward()
+            if self.clip_grad is not None:
+                self.clip_grad()
             self.optimizer.step()
         else:
             self.scaler.scale(loss).backward()
+            if self.clip_grad is not None:
+                self.scaler.unscale_(self.optimizer)
+                self.clip_grad()
             self.scaler.step(self.optimizer)
             self.scaler.update()
         self.optimizer.zero_grad()
@@ -334,6 +347,17 @@ def total_loss(losses: Dict[str, Tensor]) -> Tensor:
     ``parse_losses`` rule)."""
     return sum(value.mean() for name, value in losses.items()
                if 'loss' in name)
+
+
+def gradient_clipper(optim_wrapper: OptimWrapper,
+                     model: nn.Module) -> Optional[Callable[[], Any]]:
+    """The gradient clipping of ``optim_wrapper`` (its ``clip_grad``
+    setting) as a function that clips ``model``'s gradients; None when the
+    wrapper does not clip."""
+    if not optim_wrapper.clip_grad_kwargs:
+        return None
+    return partial(optim_wrapper.clip_func, list(model.parameters()),
+                   **optim_wrapper.clip_grad_kwargs)
 
 
 def plain_optimizer(optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
@@ -422,7 +446,8 @@ def benchmark_train_speed(runner: Runner, iters: int,
         set_rng_state(speed_hook.initial_rng_state, speed_hook.device)
         return PlainTrainer(model,
                             plain_optimizer(runner.optim_wrapper.optimizer),
-                            amp_dtype)
+                            amp_dtype,
+                            gradient_clipper(runner.optim_wrapper, model))
 
     model.train()
     plain_result = benchmark_plain_loop(fresh_trainer(), speed_hook.batches,
@@ -430,7 +455,7 @@ def benchmark_train_speed(runner: Runner, iters: int,
     trainer = fresh_trainer()
     step_split_ms = split_train_step(trainer.model, trainer.optimizer,
                                      speed_hook.batches, warmup,
-                                     trainer.autocast)
+                                     trainer.autocast, trainer.clip_grad)
     settings = dict(
         device=str(speed_hook.device),
         precision='float32' if amp_dtype is None else str(amp_dtype).replace(

@@ -2,7 +2,8 @@
 """Split a training step into the forward and backward of its modules and
 losses by cutting the autograd graph at the modules' outputs."""
 from contextlib import nullcontext
-from typing import Any, Callable, ContextManager, Dict, List, Sequence
+from typing import (Any, Callable, ContextManager, Dict, List, Optional,
+                    Sequence)
 
 import torch
 import torch.nn as nn
@@ -96,8 +97,8 @@ def split_train_step(
         optimizer: torch.optim.Optimizer,
         batches: Sequence[dict],
         warmup: int,
-        autocast: Callable[[],
-                           ContextManager] = nullcontext) -> Dict[str, float]:
+        autocast: Callable[[], ContextManager] = nullcontext,
+        clip_grad: Optional[Callable[[], Any]] = None) -> Dict[str, float]:
     """Milliseconds per iteration of each part of the plain training step.
 
     The forward of each module in :data:`SPLIT_MODULES` and of each loss in
@@ -107,7 +108,8 @@ def split_train_step(
     ``forward, rest`` is the part of the loss forward outside the timed
     modules (the decomposition's softmax and products), ``data
     preprocessor`` the normalisation and batching, ``optimizer step`` the
-    update. The first ``warmup`` batches are not timed.
+    gradient clipping (if any) and the update. The first ``warmup`` batches
+    are not timed.
 
     Args:
         model (nn.Module): The unwrapped model, in training mode.
@@ -116,6 +118,8 @@ def split_train_step(
         warmup (int): Untimed batches at the start.
         autocast (Callable): Returns the context of the forward pass (e.g.
             ``torch.autocast``). Defaults to no context.
+        clip_grad (Callable, optional): Clips the gradients in place before
+            the update. Defaults to None: no clipping.
 
     Returns:
         dict[str, float]: Milliseconds per timed iteration of each part.
@@ -149,6 +153,8 @@ def split_train_step(
             for cut in reversed(cuts):
                 cut.backward()
             with timer.stage('optimizer step'):
+                if clip_grad is not None:
+                    clip_grad()
                 optimizer.step()
                 optimizer.zero_grad()
     finally:

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
 from mmweakseg.utils import make_demo_dataset
-from mmweakseg.utils.train_speed_benchmark import (configure_benchmark,
+from mmweakseg.utils.train_speed_benchmark import (PlainTrainer,
+                                                   configure_benchmark,
+                                                   gradient_clipper,
                                                    plain_optimizer)
 
 REPO = Path(__file__).parents[2]
@@ -155,3 +158,34 @@ def test_plain_optimizer_copies_groups_and_settings():
     assert [group['lr'] for group in fresh.param_groups] == [0.5, 0.1]
     assert fresh.defaults == optimizer.defaults
     assert fresh.state_dict()['state'] == {}
+
+
+@pytest.mark.parametrize('clip_grad', [None, dict(max_norm=0.1)])
+def test_plain_trainer_clips_as_the_optim_wrapper(clip_grad):
+    """The plain loop clips gradients exactly as the runner's wrapper (both
+    train the same model from the same state, as in the benchmark)."""
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 2)
+    initial = {k: v.clone() for k, v in model.state_dict().items()}
+    inputs = torch.randn(4, 3) * 10
+    wrapper = OptimWrapper(
+        torch.optim.SGD(model.parameters(), lr=1.), clip_grad=clip_grad)
+    wrapper.update_params(model(inputs).square().sum())
+    after_runner = [param.detach().clone() for param in model.parameters()]
+
+    model.load_state_dict(initial)
+    clipper = gradient_clipper(wrapper, model)
+    assert (clipper is None) == (clip_grad is None)
+    trainer = PlainTrainer(model, plain_optimizer(wrapper.optimizer), None,
+                           clipper)
+    trainer.update(model(inputs).square().sum())
+
+    for runner_param, plain_param in zip(after_runner, model.parameters()):
+        torch.testing.assert_close(runner_param, plain_param.detach())
+    # SGD with lr 1 moves the weights by the (clipped) gradient
+    step = torch.cat([(param.detach() - initial[name]).flatten()
+                      for name, param in model.named_parameters()])
+    if clip_grad is None:
+        assert step.norm() > 1
+    else:
+        assert step.norm().item() == pytest.approx(0.1, rel=1e-4)
