@@ -8,10 +8,11 @@ from .reconstruction_loss import ReconstructionLoss, reconstruction_loss
 from .size_focal_mask_loss import SizeFocalMaskLoss, size_focal_mask_loss
 from .tag_bce_loss import TagBCELoss
 from .utils import stack_gt_tags
+from .weighted_loss import WeightedLoss
 
 __all__ = [
     'ImageletClassifierLoss', 'MaskAreaLoss', 'PixelCrossEntropyLoss',
-    'ReconstructionLoss', 'SizeFocalMaskLoss', 'TagBCELoss',
+    'ReconstructionLoss', 'SizeFocalMaskLoss', 'TagBCELoss', 'WeightedLoss',
     'imagelet_classifier_loss', 'mask_area_loss', 'reconstruction_loss',
     'sample_imagelet_weights', 'size_focal_mask_loss', 'stack_gt_tags'
 ]

@@ -10,6 +10,7 @@ from torch import Tensor
 
 from ..utils import load_frozen_classifier
 from .utils import stack_gt_tags
+from .weighted_loss import WeightedLoss
 
 
 def imagelet_classifier_loss(imagelet_logits: Tensor,
@@ -99,7 +100,7 @@ def sample_imagelet_weights(gt_tags: Tensor,
 
 
 @MODELS.register_module()
-class ImageletClassifierLoss(nn.Module):
+class ImageletClassifierLoss(WeightedLoss):
     """Image-let constraint loss :math:`L_{cls}` (Eqs. 5 and 6).
 
     Each masked image-let :math:`\\hat{I}_k = M_k \\cdot X_k` (Eq. 5) is
@@ -154,7 +155,7 @@ class ImageletClassifierLoss(nn.Module):
                  loss_name: str = 'loss_cls',
                  max_absent_classes: Optional[int] = None,
                  detach_imagelets: bool = False) -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         if max_absent_classes is not None and (not isinstance(
                 max_absent_classes, int) or max_absent_classes < 0):
             raise ValueError('`max_absent_classes` of the '
@@ -166,8 +167,6 @@ class ImageletClassifierLoss(nn.Module):
         # a tuple is not registered by nn.Module, keeping it out of the tree
         self._frozen_classifier = (frozen, )
         self.checkpoint = checkpoint
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
         self.max_absent_classes = max_absent_classes
         self.detach_imagelets = detach_imagelets
 
@@ -229,8 +228,3 @@ class ImageletClassifierLoss(nn.Module):
             logits[selected] = selected_logits
         return self.loss_weight * imagelet_classifier_loss(
             logits, gt_tags, self.classifier.fg_indices, weights)
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name

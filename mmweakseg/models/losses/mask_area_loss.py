@@ -3,12 +3,12 @@ import math
 from typing import Dict, Tuple
 
 import torch
-import torch.nn as nn
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
 from .utils import stack_gt_tags
+from .weighted_loss import WeightedLoss
 
 
 def log_complement(log_probs: Tensor, dim: int = 1) -> Tensor:
@@ -86,7 +86,7 @@ def mask_area_loss(mask_logits: Tensor, targets: Tensor) -> Tensor:
 
 
 @MODELS.register_module()
-class MaskAreaLoss(nn.Module):
+class MaskAreaLoss(WeightedLoss):
     """Mask constraint loss :math:`L_{mask}` (Eqs. 3 and 4).
 
     The targets are the image tags ``gt_tags``. With ``use_area_priors`` the
@@ -106,10 +106,8 @@ class MaskAreaLoss(nn.Module):
                  use_area_priors: bool = False,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         self.use_area_priors = use_area_priors
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -134,8 +132,3 @@ class MaskAreaLoss(nn.Module):
                 if 'gt_tag_areas' in data_sample:
                     targets[i] = data_sample.gt_tag_areas
         return self.loss_weight * mask_area_loss(mask_logits, targets)
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name

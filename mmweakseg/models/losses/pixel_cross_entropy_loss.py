@@ -2,15 +2,16 @@
 from typing import Dict
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from .weighted_loss import WeightedLoss
+
 
 @MODELS.register_module()
-class PixelCrossEntropyLoss(nn.Module):
+class PixelCrossEntropyLoss(WeightedLoss):
     """Fully supervised pixel cross-entropy on the ground-truth masks.
 
     The loss of the supervised upper bound: the mask decoder of a
@@ -32,10 +33,8 @@ class PixelCrossEntropyLoss(nn.Module):
                  ignore_index: int = 255,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_ce') -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         self.ignore_index = ignore_index
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -74,8 +73,3 @@ class PixelCrossEntropyLoss(nn.Module):
             return logits.sum() * 0
         return self.loss_weight * F.cross_entropy(
             logits, labels, ignore_index=self.ignore_index)
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name

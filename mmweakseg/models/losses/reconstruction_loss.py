@@ -1,11 +1,12 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 from typing import Dict
 
-import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
+
+from .weighted_loss import WeightedLoss
 
 
 def reconstruction_loss(reconstruction: Tensor, image: Tensor) -> Tensor:
@@ -25,7 +26,7 @@ def reconstruction_loss(reconstruction: Tensor, image: Tensor) -> Tensor:
 
 
 @MODELS.register_module()
-class ReconstructionLoss(nn.Module):
+class ReconstructionLoss(WeightedLoss):
     """Reconstruction loss :math:`L_{recon}` (Eq. 2).
 
     Args:
@@ -37,9 +38,7 @@ class ReconstructionLoss(nn.Module):
     def __init__(self,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_recon') -> None:
-        super().__init__()
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
+        super().__init__(loss_weight, loss_name)
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -58,8 +57,3 @@ class ReconstructionLoss(nn.Module):
         """
         return self.loss_weight * reconstruction_loss(
             decomposition['reconstruction'], inputs)
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name

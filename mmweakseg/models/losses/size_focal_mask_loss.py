@@ -3,13 +3,13 @@ import math
 from typing import Dict
 
 import torch
-import torch.nn as nn
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
 from .mask_area_loss import log_mask_areas
 from .utils import stack_gt_tags
+from .weighted_loss import WeightedLoss
 
 
 def size_focal_mask_loss(mask_logits: Tensor,
@@ -58,7 +58,7 @@ def size_focal_mask_loss(mask_logits: Tensor,
 
 
 @MODELS.register_module()
-class SizeFocalMaskLoss(nn.Module):
+class SizeFocalMaskLoss(WeightedLoss):
     """Alternative to ``MaskAreaLoss``: Eq. 4 with the size-focal penalty
     for the present classes (see :func:`size_focal_mask_loss`).
 
@@ -76,14 +76,12 @@ class SizeFocalMaskLoss(nn.Module):
                  min_area: float = 0.01,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         if gamma < 0 or min_area <= 0:
             raise ValueError('`gamma` must be >= 0 and `min_area` > 0, got '
                              f'gamma={gamma}, min_area={min_area}')
         self.gamma = gamma
         self.min_area = min_area
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -105,8 +103,3 @@ class SizeFocalMaskLoss(nn.Module):
         gt_tags = stack_gt_tags(data_samples, mask_logits.size(1))
         return self.loss_weight * size_focal_mask_loss(
             mask_logits, gt_tags, self.gamma, self.min_area)
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name

@@ -1,12 +1,13 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 
+from .weighted_loss import WeightedLoss
+
 
 @MODELS.register_module()
-class TagBCELoss(nn.Module):
+class TagBCELoss(WeightedLoss):
     """Multi-label tag loss of the image classifier (Eq. 9 of the paper).
 
     For each image the binary cross-entropy of every foreground class is
@@ -29,9 +30,7 @@ class TagBCELoss(nn.Module):
     def __init__(self,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_cls') -> None:
-        super().__init__()
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
+        super().__init__(loss_weight, loss_name)
 
     def forward(self, cls_score: torch.Tensor,
                 label: torch.Tensor) -> torch.Tensor:
@@ -51,8 +50,3 @@ class TagBCELoss(nn.Module):
         per_class = F.binary_cross_entropy_with_logits(
             cls_score, label.to(cls_score.dtype), reduction='none')
         return self.loss_weight * per_class.sum(dim=1).mean()
-
-    @property
-    def loss_name(self) -> str:
-        """str: Name of the loss item in the loss dict."""
-        return self._loss_name
