@@ -68,7 +68,8 @@ def configure_pseudo_label_stage(cfg: Config, pseudo_label_root: str,
     train_cfg = dict(
         type='WeakTagDataset',
         data_root=pseudo_label_root,
-        ann_file='annotations/train.json')
+        ann_file='annotations/train.json',
+        allow_outside_data_root=True)  # img_path: the original images
     set_stage_data(cfg, dict(train=train_cfg, val=val_dataset_cfg), classes)
     heads = [cfg.model.decode_head]
     auxiliary = cfg.model.get('auxiliary_head')

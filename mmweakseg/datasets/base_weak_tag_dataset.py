@@ -93,6 +93,13 @@ class BaseWeakTagDataset(BaseSegDataset):
             another size or with values that are no class) by another, with a
             warning naming the file. Problems of the whole source (unreadable
             annotation file, no valid entry) still raise. Defaults to False.
+        allow_outside_data_root (bool): Accept ``img_path`` and
+            ``seg_map_path`` entries that are absolute or lead out of the
+            data root (``../x.png``), e.g. the annotation files written by
+            ``tools/export_pseudo_labels.py``, which point at the original
+            images. By default such an entry is a problem: a path that
+            leaves the dataset usually means a mistake in the file.
+            Defaults to False.
     """
 
     def __init__(self,
@@ -107,8 +114,10 @@ class BaseWeakTagDataset(BaseSegDataset):
                  lazy_init: bool = False,
                  max_refetch: int = 1000,
                  backend_args: Optional[dict] = None,
-                 skip_invalid: bool = False) -> None:
+                 skip_invalid: bool = False,
+                 allow_outside_data_root: bool = False) -> None:
         self.skip_invalid = skip_invalid
+        self.allow_outside_data_root = allow_outside_data_root
         super().__init__(
             ann_file=ann_file,
             metainfo=metainfo,
@@ -348,6 +357,7 @@ class BaseWeakTagDataset(BaseSegDataset):
             problems.append(f'{where}: img_path is not a non-empty string; '
                             'expected a path relative to data_root')
             return None
+        self._check_inside_data_root('img_path', img_path, where, problems)
         img_path = fileio.join_path(
             self.data_prefix.get('img_path', ''), img_path)
         if not fileio.exists(img_path, backend_args=self.backend_args):
@@ -359,6 +369,8 @@ class BaseWeakTagDataset(BaseSegDataset):
                 problems.append(f'{where}: seg_map_path is not a non-empty '
                                 'string; expected a path or null')
             else:
+                self._check_inside_data_root('seg_map_path', seg_map_path,
+                                             where, problems)
                 seg_map_path = fileio.join_path(
                     self.data_prefix.get('seg_map_path', ''), seg_map_path)
                 if not fileio.exists(
@@ -379,6 +391,28 @@ class BaseWeakTagDataset(BaseSegDataset):
         if len(problems) > num_problems:
             return None
         return data_info
+
+    def _check_inside_data_root(self, key: str, path: str, where: str,
+                                problems: List[str]) -> None:
+        """Report an entry path that is absolute or leads out of the data
+        root, unless ``allow_outside_data_root``.
+
+        Args:
+            key (str): The entry's key, e.g. ``'img_path'``.
+            path (str): The path as written in the entry.
+            where (str): Location of the entry, for messages.
+            problems (list[str]): Messages are appended here.
+        """
+        if self.allow_outside_data_root:
+            return
+        parts = osp.normpath(path).replace('\\', '/').split('/')
+        if osp.isabs(path) or parts[0] == '..':
+            problems.append(
+                f'{where}: {key} {path!r} is outside the data root; expected '
+                'a path relative to data_root that stays inside it (set '
+                'allow_outside_data_root=True in the dataset config, or '
+                '--allow-outside-data-root in check_dataset.py, to accept '
+                'it)')
 
     def _encode_tags(self, tags, where: str,
                      problems: List[str]) -> np.ndarray:

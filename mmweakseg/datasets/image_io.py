@@ -1,12 +1,16 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Decoding of images and label maps shared by the loading transforms and
-the dataset checker."""
+the dataset checker.
+
+Both apply the EXIF orientation of a file (as PIL's
+``ImageOps.exif_transpose``), so an image and its mask are used as image
+viewers display them, e.g. a phone photo taken in portrait mode."""
 import io
 from typing import Optional, Tuple
 
 import mmengine.fileio as fileio
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from .errors import WeakTagDataError
 
@@ -15,6 +19,10 @@ SIXTEEN_BIT_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')
 ALPHA_MODES = ('RGBA', 'RGBa', 'LA', 'La', 'PA')
 DECODE_ERRORS = (OSError, SyntaxError, ValueError,
                  Image.DecompressionBombError)
+# Formats that store a label map exactly; JPEG and the like shift values at
+# edges, which turns class indices into other classes.
+LOSSLESS_MASK_FORMATS = ('PNG', 'BMP', 'TIFF', 'GIF', 'PPM')
+EXIF_ORIENTATION_TAG = 0x0112
 
 
 def _read_bytes(path: str,
@@ -44,6 +52,22 @@ def _open_image(data: bytes, path: str, what: str) -> Image.Image:
             f'{path}: cannot decode {what} ({type(error).__name__}: '
             f'{error}); expected a valid PNG/JPEG/BMP/WebP file') from error
     return image
+
+
+def exif_orientation(image: Image.Image) -> int:
+    """The EXIF orientation of a decoded image: 1 (or no tag) means stored
+    as displayed; 2-8 mean flipped and/or rotated."""
+    try:
+        return int(image.getexif().get(EXIF_ORIENTATION_TAG, 1))
+    except DECODE_ERRORS:  # unreadable EXIF block: use the pixels as stored
+        return 1
+
+
+def _as_displayed(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation (PIL's ``ImageOps.exif_transpose``)."""
+    if exif_orientation(image) in (0, 1):
+        return image
+    return ImageOps.exif_transpose(image)
 
 
 def pil_to_bgr(image: Image.Image) -> np.ndarray:
@@ -80,9 +104,34 @@ def pil_to_bgr(image: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[..., ::-1])
 
 
+def decode_image(path: str,
+                 backend_args: Optional[dict] = None
+                 ) -> Tuple[np.ndarray, int]:
+    """Read and fully decode an image file with PIL, as displayed.
+
+    Args:
+        path (str): Image file path.
+        backend_args (dict, optional): Arguments of the mmengine file
+            backend. Defaults to None.
+
+    Returns:
+        tuple[np.ndarray, int]: The ``(H, W, 3)`` uint8 BGR array (see
+        :func:`pil_to_bgr`) with the EXIF orientation applied, and that
+        orientation (1: none).
+
+    Raises:
+        WeakTagDataError: The file is missing, empty, unreadable or corrupt.
+    """
+    data = _read_bytes(path, 'image', backend_args)
+    with _open_image(data, path, 'image') as image:
+        orientation = exif_orientation(image)
+        return pil_to_bgr(_as_displayed(image)), orientation
+
+
 def read_image_as_bgr(path: str,
                       backend_args: Optional[dict] = None) -> np.ndarray:
-    """Read and fully decode an image file with PIL.
+    """Read and fully decode an image file with PIL, as displayed (EXIF
+    orientation applied).
 
     Args:
         path (str): Image file path.
@@ -95,9 +144,7 @@ def read_image_as_bgr(path: str,
     Raises:
         WeakTagDataError: The file is missing, empty, unreadable or corrupt.
     """
-    data = _read_bytes(path, 'image', backend_args)
-    with _open_image(data, path, 'image') as image:
-        return pil_to_bgr(image)
+    return decode_image(path, backend_args)[0]
 
 
 def read_label_map(path: str,
@@ -105,6 +152,8 @@ def read_label_map(path: str,
                    image_shape: Optional[Tuple[int, int]] = None,
                    backend_args: Optional[dict] = None) -> np.ndarray:
     """Read a label map (PNG of class indices) and validate it.
+
+    An EXIF orientation of the mask file is applied, as for images.
 
     Args:
         path (str): Label map file path.
@@ -120,17 +169,22 @@ def read_label_map(path: str,
         np.ndarray: ``(H, W)`` uint8 label map.
 
     Raises:
-        WeakTagDataError: The file is unreadable, not single-channel, of
-            another size than the image, or holds values that are no class
-            index.
+        WeakTagDataError: The file is unreadable, stored in a lossy
+            format (JPEG, ...), not single-channel, of another size than
+            the image, or holds values that are no class index.
     """
     data = _read_bytes(path, 'mask', backend_args)
     with _open_image(data, path, 'mask') as image:
+        if image.format not in LOSSLESS_MASK_FORMATS:
+            raise WeakTagDataError(
+                f'{path}: mask is stored as {image.format}, a lossy format '
+                'that shifts class indices at edges; expected a PNG (or '
+                f'another lossless format: {list(LOSSLESS_MASK_FORMATS)})')
         if image.mode not in ('L', 'P', '1') + SIXTEEN_BIT_MODES:
             raise WeakTagDataError(
                 f'{path}: mask has mode {image.mode!r}; expected a '
                 f'single-channel (L or P mode) PNG of class indices')
-        label_map = np.asarray(image).astype(np.int64)
+        label_map = np.asarray(_as_displayed(image)).astype(np.int64)
     if image_shape is not None and label_map.shape != tuple(image_shape):
         raise WeakTagDataError(
             f'{path}: mask size (H, W) = {label_map.shape} differs from the '

@@ -8,6 +8,8 @@ from mmseg.registry import DATASETS
 from .base_weak_tag_dataset import BaseWeakTagDataset
 from .errors import WeakTagDataError
 
+UTF8_BOM = '\ufeff'
+
 
 @DATASETS.register_module()
 class WeakTagDataset(BaseWeakTagDataset):
@@ -29,7 +31,9 @@ class WeakTagDataset(BaseWeakTagDataset):
     at any index; its tag is implied. ``seg_map_path`` (PNG of class indices
     in ``classes`` order, 255 = ignore) and ``tag_areas`` (area fractions,
     missing classes 0) are optional per entry. Paths are relative to
-    ``data_root`` (joined with ``data_prefix``).
+    ``data_root`` (joined with ``data_prefix``) and must stay inside it
+    (unless ``allow_outside_data_root=True``). A UTF-8 byte-order mark at
+    the start of the file is accepted.
 
     See :class:`BaseWeakTagDataset` for the data infos and the arguments;
     ``ann_file`` is required here.
@@ -75,6 +79,8 @@ class WeakTagDataset(BaseWeakTagDataset):
             raise WeakTagDataError(
                 f'{self.ann_file}: cannot read annotation file ({error}); '
                 'expected an existing UTF-8 JSON file') from error
+        # Editors on Windows start UTF-8 files with a byte-order mark.
+        text = text[1:] if text.startswith(UTF8_BOM) else text
         try:
             annotation = json.loads(text)
         except json.JSONDecodeError as error:

@@ -40,8 +40,8 @@ class WeakTagFolderDataset(BaseWeakTagDataset):
 
     Raises:
         WeakTagDataError: at construction, when the root is missing, a
-            folder is not a known class, no image is found or the
-            background is no class.
+            folder is not a known class or holds no image, no image is
+            found or the background is no class.
     """
 
     def __init__(self,
@@ -105,6 +105,12 @@ class WeakTagFolderDataset(BaseWeakTagDataset):
                 dict(img_path=f'{folder}/{name}', tags=[folder])
                 for name in file_names)
         data_list = self._encode_entries(raw_entries, problems)
+        problems.extend(
+            f'{self.source_name}: class folder {folder!r} holds no image '
+            f'(suffixes {list(self.img_suffixes)}); expected at least one '
+            'image in every class folder (remove the folder if the class has '
+            'no image)' for folder, file_names in images_per_folder.items()
+            if folder in classes and not file_names)
         return data_list, problems
 
     def _scan_class_folders(self) -> Dict[str, List[str]]:

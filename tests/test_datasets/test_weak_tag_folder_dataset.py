@@ -75,12 +75,17 @@ def test_classes_from_config_background_elsewhere(folder_root, write_rgb):
 
 
 def test_custom_suffixes_and_prefix(folder_root):
+    # every class folder needs an image of the given suffixes
+    (folder_root / 'dog' / '1.png').rename(folder_root / 'dog' / '1.jpeg')
+    with pytest.raises(WeakTagDataError, match="class folder 'dog' holds no"):
+        build(folder_root, img_suffixes=('.jpg', ))
     dataset = build(
         folder_root.parent,
         data_prefix=dict(img_path=folder_root.name),
-        img_suffixes=('.jpg', ))
+        img_suffixes=('.jpg', '.jpeg'))
     assert tags_by_path(dataset) == {
-        osp.join(folder_root.name, 'cat/2.JPG'): [1, 1, 0]
+        osp.join(folder_root.name, 'cat/2.JPG'): [1, 1, 0],
+        osp.join(folder_root.name, 'dog/1.jpeg'): [1, 0, 1]
     }
 
 

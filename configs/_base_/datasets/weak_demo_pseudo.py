@@ -17,4 +17,6 @@ train_dataloader = dict(
     dataset=dict(
         data_root=pseudo_data_root,
         ann_file='annotations/train.json',
+        # the exported file points at the original (absolute) image paths
+        allow_outside_data_root=True,
         pipeline=train_pipeline))

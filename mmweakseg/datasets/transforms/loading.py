@@ -15,9 +15,11 @@ class LoadRGBImageFromFile(BaseTransform):
     Unlike mmcv's ``LoadImageFromFile``, every common PIL mode is accepted
     and converted (see :func:`mmweakseg.datasets.image_io.pil_to_bgr`):
     grayscale is replicated, transparency is composited on black, palette
-    images are expanded and 16-bit images are scaled to 8 bit. EXIF
-    orientation is not applied, so images stay pixel-aligned with their
-    masks. The result keeps mmcv's BGR order, so mmseg's transforms and
+    images are expanded and 16-bit images are scaled to 8 bit. The EXIF
+    orientation is applied (as PIL's ``ImageOps.exif_transpose``), so a
+    photo is used as it is displayed; :class:`LoadWeakAnnotations` does the
+    same for masks, so a mask drawn on the displayed photo stays aligned.
+    The result keeps mmcv's BGR order, so mmseg's transforms and
     ``SegDataPreProcessor(bgr_to_rgb=True)`` work unchanged.
 
     Required Keys:
