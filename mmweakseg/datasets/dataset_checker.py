@@ -2,6 +2,7 @@
 """Full check and statistics of a weak-tag dataset, for
 ``tools/analysis_tools/check_dataset.py``."""
 import copy
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -10,7 +11,10 @@ from mmseg.registry import DATASETS
 
 from .base_weak_tag_dataset import BaseWeakTagDataset
 from .errors import WeakTagDataError
-from .image_io import IGNORE_INDEX, read_image_as_bgr, read_label_map
+from .image_io import IGNORE_INDEX, decode_image, read_label_map
+
+# File names listed per kind of note (EXIF-rotated, smaller than the crop).
+MAX_LISTED_FILES = 5
 
 
 @dataclass
@@ -30,6 +34,16 @@ class DatasetReport:
         mask_area_count (np.ndarray): ``(K,)`` int64, number of masks that
             contain class k.
         problems (list[str]): Every problem found, one message each.
+        background_index (int, optional): Index of the background class,
+            None if the classes could not be resolved.
+        image_sizes (Counter): Number of decoded images per ``(H, W)`` (as
+            displayed, EXIF orientation applied).
+        exif_rotated (list[str]): Images stored with an EXIF orientation
+            other than 1 (they are used rotated, as displayed).
+        crop_size (tuple[int, int], optional): ``(H, W)`` the images are
+            compared with; None if not known.
+        smaller_than_crop (list[str]): Images smaller than ``crop_size`` in
+            height or width.
     """
     name: str
     classes: Tuple[str, ...]
@@ -39,6 +53,11 @@ class DatasetReport:
     mask_area_sum: Optional[np.ndarray] = None
     mask_area_count: Optional[np.ndarray] = None
     problems: List[str] = field(default_factory=list)
+    background_index: Optional[int] = None
+    image_sizes: Counter = field(default_factory=Counter)
+    exif_rotated: List[str] = field(default_factory=list)
+    crop_size: Optional[Tuple[int, int]] = None
+    smaller_than_crop: List[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         num_classes = len(self.classes)
@@ -62,15 +81,46 @@ class DatasetReport:
         with np.errstate(invalid='ignore', divide='ignore'):
             return self.mask_area_sum / self.mask_area_count
 
-    def format(self) -> str:
-        """Human-readable report: counts, tag frequencies, co-occurrence,
-        mean mask areas and every problem."""
+    def notes(self) -> List[str]:
+        """Information that is no problem but may need attention: image
+        sizes (mixed sizes are resized by the configs' pipelines), images
+        with an EXIF orientation and images smaller than the crop."""
+        notes = []
+        if len(self.image_sizes) > 1:
+            heights = [size[0] for size in self.image_sizes]
+            widths = [size[1] for size in self.image_sizes]
+            notes.append(
+                f'mixed image sizes: {len(self.image_sizes)} different '
+                f'(H x W), heights {min(heights)}-{max(heights)}, widths '
+                f'{min(widths)}-{max(widths)}; the pipelines must resize '
+                '(or crop) them to one size for batching')
+        elif self.image_sizes:
+            (height, width), = self.image_sizes
+            notes.append(f'image size: all {height} x {width} (H x W)')
+        if self.exif_rotated:
+            notes.append(
+                f'{len(self.exif_rotated)} image(s) with an EXIF orientation, '
+                'used rotated as displayed (masks must be drawn on the '
+                f'displayed image): {_listed(self.exif_rotated)}')
+        if self.smaller_than_crop:
+            height, width = self.crop_size
+            notes.append(
+                f'{len(self.smaller_than_crop)} image(s) smaller than the '
+                f'crop {height} x {width} (H x W), resized or padded up: '
+                f'{_listed(self.smaller_than_crop)}')
+        return notes
+
+    def format(self, statistics: bool = True) -> str:
+        """Human-readable report: counts, notes, tag frequencies,
+        co-occurrence and mean mask areas (with ``statistics``) and every
+        problem."""
         lines = [
             f'== {self.name}',
             f'images: {self.num_images}   masks: {self.num_masks}   '
             f'problems: {len(self.problems)}'
         ]
-        if self.classes:
+        lines.extend(f'note: {note}' for note in self.notes())
+        if self.classes and statistics:
             width = max(len(name) for name in self.classes)
             lines.append('tag frequency (images tagged):')
             for name, count in zip(self.classes, self.tag_counts):
@@ -132,34 +182,68 @@ def build_dataset_to_check(dataset_cfg: dict,
     return dataset
 
 
-def check_dataset(dataset: BaseWeakTagDataset, name: str) -> DatasetReport:
+def check_dataset(dataset: BaseWeakTagDataset,
+                  name: str,
+                  crop_size: Optional[Tuple[int, int]] = None
+                  ) -> DatasetReport:
     """Check every entry of a dataset and gather statistics.
 
     Parses the annotations (collecting every problem), then decodes every
     image and mask fully, reporting unreadable files, masks of another size
-    than their image or with values that are no class index, and masks
-    holding classes missing from the image's tags.
+    than their image, in a lossy format or with values that are no class
+    index, and masks holding classes missing from the image's tags. Image
+    sizes, EXIF orientations and images smaller than ``crop_size`` are
+    gathered as notes (:meth:`DatasetReport.notes`).
 
     Args:
         dataset (BaseWeakTagDataset): The dataset, e.g. from
             :func:`build_dataset_to_check`.
         name (str): Name of the split, for the report.
+        crop_size (tuple[int, int], optional): ``(H, W)`` of the training
+            crop; images smaller than it are noted. Defaults to None.
 
     Returns:
         DatasetReport: Statistics over the valid entries and all problems.
     """
+    crop_size = None if crop_size is None else tuple(crop_size)
     try:
         data_list, problems = dataset.collect_data_list()
     except WeakTagDataError as error:
         return DatasetReport(
             name=name,
             classes=tuple(dataset.metainfo.get('classes') or ()),
-            problems=[str(error)])
+            problems=[str(error)],
+            crop_size=crop_size)
     classes = tuple(dataset.metainfo['classes'])
-    report = DatasetReport(name=name, classes=classes, problems=problems)
+    report = DatasetReport(
+        name=name,
+        classes=classes,
+        problems=problems,
+        background_index=dataset.metainfo['background_index'],
+        crop_size=crop_size)
     for data_info in data_list:
         _check_entry(data_info, report, dataset.backend_args)
     return report
+
+
+def _check_image(img_path: str, report: DatasetReport,
+                 backend_args: dict) -> Optional[Tuple[int, int]]:
+    """Decode an image, note its size and orientation; return ``(H, W)``
+    (None if it cannot be decoded: a problem is added)."""
+    try:
+        image, orientation = decode_image(img_path, backend_args)
+    except WeakTagDataError as error:
+        report.problems.append(str(error))
+        return None
+    image_shape = image.shape[:2]
+    report.image_sizes[image_shape] += 1
+    if orientation not in (0, 1):
+        report.exif_rotated.append(img_path)
+    if report.crop_size is not None and (
+            image_shape[0] < report.crop_size[0]
+            or image_shape[1] < report.crop_size[1]):
+        report.smaller_than_crop.append(img_path)
+    return image_shape
 
 
 def _check_entry(data_info: dict, report: DatasetReport,
@@ -168,12 +252,7 @@ def _check_entry(data_info: dict, report: DatasetReport,
     tags = data_info['gt_tags'] > 0
     report.num_images += 1
     report.co_occurrence += np.outer(tags, tags).astype(np.int64)
-    try:
-        image_shape = read_image_as_bgr(data_info['img_path'],
-                                        backend_args).shape[:2]
-    except WeakTagDataError as error:
-        report.problems.append(str(error))
-        image_shape = None
+    image_shape = _check_image(data_info['img_path'], report, backend_args)
     seg_map_path = data_info['seg_map_path']
     if seg_map_path is None:
         return
@@ -197,6 +276,14 @@ def _check_entry(data_info: dict, report: DatasetReport,
             f'{seg_map_path}: mask has pixels of classes {untagged} missing '
             f'from the tags of {data_info["img_path"]!r}; expected the tags '
             'to include every class in the mask')
+
+
+def _listed(paths: Sequence[str]) -> str:
+    """The first :data:`MAX_LISTED_FILES` paths, and how many more."""
+    listed = ', '.join(paths[:MAX_LISTED_FILES])
+    if len(paths) > MAX_LISTED_FILES:
+        listed += f' (and {len(paths) - MAX_LISTED_FILES} more)'
+    return listed
 
 
 def _names(classes: Sequence[str], selected: np.ndarray) -> List[str]:
