@@ -8,6 +8,7 @@ model = dict(
 train_pipeline = [
     dict(type='LoadRGBImageFromFile'),
     dict(type='LoadWeakAnnotations'),
+    dict(type='Resize', scale=_base_.crop_size, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWeakSegInputs')
 ]

@@ -193,3 +193,36 @@ def test_config_num_classes_and_background_against_data(
     assert 'expected model.background_index=0' in problems[1]
     # the config's crop_size (H, W) is compared with the 6 x 8 images
     assert len(reports['train'].smaller_than_crop) == 3
+
+
+def test_demo_pipelines_take_any_size(tmp_path, write_rgb, write_ann,
+                                      write_label_map):
+    """The demo configs' pipelines (used by run_pipeline.py on any data)
+    give every image the 64 x 64 input, leave 64 x 64 images untouched and
+    keep the val masks at the original size for the metric."""
+    cfg = Config.fromfile(
+        str(REPO / 'configs/_base_/datasets/weak_demo.py'))
+    sizes = [(64, 64), (1, 1), (30, 50)]
+    pixels = []
+    for index, size in enumerate(sizes):
+        pixels.append(write_rgb(tmp_path / f'{index}.png', size=size))
+        write_label_map(tmp_path / f'{index}_mask.png',
+                        np.zeros(size, np.uint8))
+    ann_file = write_ann(tmp_path, [
+        dict(img_path=f'{index}.png', tags=[],
+             seg_map_path=f'{index}_mask.png') for index in range(3)
+    ])
+    for pipeline in (cfg.train_pipeline, cfg.test_pipeline):
+        dataset = DATASETS.build(
+            annotation_cfg(ann_file, tmp_path, pipeline=pipeline))
+        samples = [dataset[index] for index in range(3)]
+        assert all(sample['inputs'].shape == (3, 64, 64)
+                   for sample in samples)
+        flipped = samples[0]['data_samples'].metainfo.get('flip', False)
+        unchanged = pixels[0][:, ::-1] if flipped else pixels[0]
+        np.testing.assert_array_equal(
+            samples[0]['inputs'].permute(1, 2, 0).numpy()[..., ::-1],
+            unchanged)
+    for sample, size in zip(samples, sizes):  # test pipeline: masks as is
+        assert sample['data_samples'].gt_sem_seg.shape == size
+        assert sample['data_samples'].ori_shape == size

@@ -1,16 +1,24 @@
 # The embedded demo data (tools/misc/make_demo_data.py data/weak_demo):
 # synthetic 64 x 64 images, annotation-file layout, background at index 0.
 # Training reads tags only; val/test load the masks for mIoU.
+# Images of any size and aspect (the pipeline's default configs read the
+# user's data with these pipelines) are resized to `crop_size` without
+# keeping the ratio, in training (no crops: a crop could cut a tagged object
+# out) and at test time, where predictions are resized back to the original
+# size and the masks are loaded at that size, so the metric is computed
+# there. On the 64 x 64 demo images the resize is the identity.
 dataset_type = 'WeakTagDataset'
 data_root = 'data/weak_demo'
 crop_size = (64, 64)
 train_pipeline = [
     dict(type='LoadRGBImageFromFile'),
+    dict(type='Resize', scale=crop_size, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackWeakSegInputs')
 ]
 test_pipeline = [
     dict(type='LoadRGBImageFromFile'),
+    dict(type='Resize', scale=crop_size, keep_ratio=False),
     dict(type='LoadWeakAnnotations'),
     dict(type='PackWeakSegInputs')
 ]
@@ -18,7 +26,8 @@ tta_pipeline = [
     dict(type='LoadRGBImageFromFile'),
     dict(
         type='TestTimeAug',
-        transforms=[[
+        transforms=[[dict(type='Resize', scale=crop_size, keep_ratio=False)],
+                    [
             dict(type='RandomFlip', prob=0., direction='horizontal'),
             dict(type='RandomFlip', prob=1., direction='horizontal')
         ], [dict(type='LoadWeakAnnotations')],
