@@ -1,15 +1,23 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Test (and evaluate) a model of mmweakseg (or of mmseg).
 
-Same arguments as mmseg 1.2.2's ``tools/test.py``.
+Same arguments as mmseg 1.2.2's ``tools/test.py``. The checkpoint is
+loaded and compared with the model first: a truncated file or one of
+another model stops with a message naming the file and the mismatch. Data
+and checkpoint errors exit with the message and code 1, without a
+traceback.
 """
 import argparse
+import sys
 
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.utils import (add_common_args, load_config,
+from mmweakseg.datasets import WeakTagDataError
+from mmweakseg.utils import (CheckpointMismatchError, add_common_args,
+                             check_checkpoint, load_config,
                              setup_cpu_distributed, teardown_cpu_distributed)
 
 
@@ -61,6 +69,11 @@ def main() -> None:
     # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
     cpu_distributed = setup_cpu_distributed(cfg)
     cfg.load_from = args.checkpoint
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    try:
+        check_checkpoint(args.checkpoint, cfg, resume=False)
+    except CheckpointMismatchError as error:
+        sys.exit(f'test.py: error: {error}')
 
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
@@ -74,8 +87,11 @@ def main() -> None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
 
-    runner = Runner.from_cfg(cfg)
-    runner.test()
+    try:
+        runner = Runner.from_cfg(cfg)
+        runner.test()
+    except WeakTagDataError as error:
+        sys.exit(f'test.py: error: {error}')
     if cpu_distributed:
         teardown_cpu_distributed()
 
