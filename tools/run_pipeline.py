@@ -9,12 +9,19 @@ evaluate both and draw the figures.
 Every stage runs through ``tools/train.py`` / ``tools/test.py`` on a config
 dumped into ``WORK_DIR`` (``stage1_classifier.py``, ``stage2_segmentor.py``),
 so any stage can be rerun or changed by hand.
+
+Errors (data problems found by the checker, an unreadable data root or
+annotation file, a config that cannot be loaded, a work dir that cannot be
+written, a stage that fails) are printed as one message and the command
+exits with code 1; a failure before training removes the work dir it
+created.
 """
 import argparse
-import os
 import os.path as osp
+import subprocess
 import sys
 import time
+from typing import Tuple
 
 from mmengine.config import Config, DictAction
 
@@ -22,7 +29,8 @@ import mmweakseg  # noqa: F401
 from mmweakseg.apis import (SPLITS, check_splits, configure_stage, run_tool,
                             set_classifier_checkpoint, split_dataset_cfgs,
                             train_and_test)
-from mmweakseg.utils import add_dataset_args, make_demo_dataset
+from mmweakseg.utils import (add_dataset_args, created_or_removed,
+                             make_demo_dataset)
 
 TOOLS = osp.dirname(osp.abspath(__file__))
 CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
@@ -49,39 +57,60 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--num-figures', type=int, default=24,
         help='images per group in the mask grids')
+    # the background named in the annotation file wins over a default
+    parser.set_defaults(background=None)
     return parser.parse_args()
 
 
-def main() -> None:
-    args = parse_args()
-    start = time.time()
-    os.makedirs(args.work_dir, exist_ok=True)
-    if args.make_demo_data and not osp.isdir(args.data_root):
-        make_demo_dataset(args.data_root)
+def load_stage_config(path: str, options: dict) -> Config:
+    """Load a stage's config and merge its ``--*-cfg-options``."""
+    try:
+        cfg = Config.fromfile(path)
+    except (OSError, SyntaxError) as error:
+        raise ValueError(f'{path}: cannot load the config ({error}); '
+                         'expected a readable mmseg config file') from error
+    cfg.merge_from_dict(options)
+    return cfg
 
+
+def check_data(args: argparse.Namespace) -> Tuple[dict, list, int]:
+    """Check both splits; return the dataset configs, the classes and the
+    background index, or raise listing the problems."""
     dataset_cfgs = split_dataset_cfgs(args.data_root, args.layout,
                                       classes=args.classes,
                                       background=args.background)
     reports = check_splits(dataset_cfgs)
     for report in reports.values():
         print(report.format())
-    if any(report.problems for report in reports.values()):
-        sys.exit('the dataset has problems (listed above); fix them first')
-    classes = list(reports['train'].classes)
-    background_index = classes.index(args.background)
+    problems = sum(len(report.problems) for report in reports.values())
+    if problems:
+        raise ValueError(
+            f'the dataset {args.data_root} has {problems} problem(s), listed '
+            'above; fix them first')
+    train = reports['train']
+    return dataset_cfgs, list(train.classes), train.background_index
 
-    cls_cfg = Config.fromfile(args.cls_config)
-    cls_cfg.merge_from_dict(args.cls_cfg_options)
-    configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
+
+def run(args: argparse.Namespace) -> None:
+    """Check the data, run both stages and print the summary."""
+    start = time.time()
+    with created_or_removed(args.work_dir):
+        if args.make_demo_data and not osp.isdir(args.data_root):
+            make_demo_dataset(args.data_root)
+        dataset_cfgs, classes, background_index = check_data(args)
+        cls_cfg = load_stage_config(args.cls_config, args.cls_cfg_options)
+        configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
+        seg_cfg = load_stage_config(args.seg_config, args.seg_cfg_options)
+        configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
+        set_classifier_checkpoint(seg_cfg, '')  # checks the loss is there
+
+    # the data was checked above: the stages skip train.py's check
+    train_args = ['--skip-data-check']
     cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'stage1_classifier',
-                                           args.work_dir, TOOLS)
-
-    seg_cfg = Config.fromfile(args.seg_config)
-    seg_cfg.merge_from_dict(args.seg_cfg_options)
-    configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
+                                           args.work_dir, TOOLS, train_args)
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
     seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'stage2_segmentor',
-                                           args.work_dir, TOOLS)
+                                           args.work_dir, TOOLS, train_args)
     seg_config = osp.join(args.work_dir, 'stage2_segmentor.py')
 
     figures_dir = osp.join(args.work_dir, 'figures')
@@ -103,6 +132,19 @@ def main() -> None:
             print(f'  IoU {name:<16} {seg_metrics[key]:6.2f}')
     print(f'figures: {figures_dir}')
     print(f'total time: {(time.time() - start) / 60:.1f} min')
+
+
+def main() -> None:
+    args = parse_args()
+    try:
+        run(args)
+    except subprocess.CalledProcessError as error:
+        tool = osp.relpath(error.cmd[1], TOOLS)
+        sys.exit(f'run_pipeline.py: error: tools/{tool} exited with code '
+                 f'{error.returncode} (its messages are above); the configs '
+                 f'in {args.work_dir} rerun the stage by hand')
+    except (OSError, ValueError) as error:  # incl. WeakTagDataError
+        sys.exit(f'run_pipeline.py: error: {error}')
 
 
 if __name__ == '__main__':

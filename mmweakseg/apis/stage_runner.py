@@ -40,11 +40,19 @@ def evaluate_checkpoint(config: str, checkpoint: str, test_dir: str,
     return read_test_metrics(test_dir)
 
 
-def train_and_test(cfg: Config, name: str, work_dir: str,
-                   tools_dir: str) -> Tuple[str, dict]:
+def train_and_test(cfg: Config,
+                   name: str,
+                   work_dir: str,
+                   tools_dir: str,
+                   train_args: Sequence[str] = ()) -> Tuple[str, dict]:
     """Dump ``cfg`` to ``work_dir/<name>.py``, train it in
     ``work_dir/<name>`` and test the checkpoint ``find_checkpoint`` picks
     (the best one if the config saves one, else the last).
+
+    Args:
+        train_args (Sequence[str]): More arguments of ``tools/train.py``,
+            e.g. ``['--skip-data-check']`` when the data was checked
+            already. Defaults to ().
 
     Returns:
         tuple[str, dict]: The checkpoint and the test metrics.
@@ -52,7 +60,8 @@ def train_and_test(cfg: Config, name: str, work_dir: str,
     stage_dir = osp.join(work_dir, name)
     config = osp.join(work_dir, f'{name}.py')
     cfg.dump(config)
-    run_tool(tools_dir, 'train.py', [config, '--work-dir', stage_dir])
+    run_tool(tools_dir, 'train.py',
+             [config, '--work-dir', stage_dir] + list(train_args))
     checkpoint = find_checkpoint(stage_dir)
     metrics = evaluate_checkpoint(config, checkpoint,
                                   osp.join(stage_dir, 'test'), tools_dir)

@@ -27,7 +27,7 @@ def split_dataset_cfgs(data_root: str,
                        layout: str,
                        ann_files: Optional[Dict[str, str]] = None,
                        classes: Optional[List[str]] = None,
-                       background: str = 'background') -> Dict[str, dict]:
+                       background: Optional[str] = None) -> Dict[str, dict]:
     """Dataset configs (without pipeline) of the train and val splits.
 
     Args:
@@ -40,12 +40,16 @@ def split_dataset_cfgs(data_root: str,
             ``annotations/{train,val}.json``.
         classes (list[str], optional): The K class names; by default they
             come from the annotation file or the train folder names.
-        background (str): Name of the background class.
+        background (str, optional): Name of the background class; by
+            default it comes from the annotation file's metainfo, else it is
+            ``'background'``.
 
     Returns:
         dict: ``{'train': cfg, 'val': cfg}``.
     """
-    metainfo = dict(background=background)
+    metainfo = {}
+    if background is not None:
+        metainfo['background'] = background
     if classes is not None:
         metainfo['classes'] = list(classes)
     cfgs = {}
@@ -75,7 +79,9 @@ def check_splits(dataset_cfgs: Dict[str, dict]
     """Check every image, mask and tag of each split.
 
     The classes of the train split are imposed on the others, so that a
-    class missing from a val folder does not shift the class indices.
+    class missing from a val folder does not shift the class indices. A
+    split whose source cannot be read (missing data root, malformed
+    annotation file, ...) gets a report with that problem and no classes.
 
     Returns:
         dict: A :class:`DatasetReport` per split.
@@ -86,8 +92,8 @@ def check_splits(dataset_cfgs: Dict[str, dict]
         metainfo = None if classes is None else dict(classes=classes)
         dataset = build_dataset_to_check(dataset_cfg, metainfo)
         reports[split] = check_dataset(dataset, split)
-        if classes is None:
-            classes = list(dataset.metainfo['classes'])
+        if classes is None and reports[split].classes:
+            classes = list(reports[split].classes)
     return reports
 
 

@@ -1,9 +1,16 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """``tools/run_pipeline.py`` end to end on tiny data: check, stage 1,
 stage 2, evaluation, figures, final table."""
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Tuple
+
+import numpy as np
+import pytest
+from PIL import Image
 
 from mmweakseg.utils import make_demo_dataset
 
@@ -50,3 +57,147 @@ def test_pipeline_on_tiny_data(tmp_path):
     assert (work_dir / 'stage2_segmentor.py').is_file()
     for split in ('train', 'val'):
         assert (work_dir / 'figures' / f'grid_{split}.png').is_file()
+
+
+def write_photo_dataset(root: Path) -> None:
+    """Photos as users have them, in the annotation layout: several sizes
+    and aspect ratios, a 1 x 1 image, and a phone photo stored landscape
+    with EXIF orientation 6 (displayed portrait) whose mask is drawn on the
+    displayed photo. Classes ``['cat', 'sky']``: the background is named
+    ``sky`` in the file and stands last."""
+    rng = np.random.default_rng(0)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # displayed rotated 90 degrees clockwise
+    sizes = dict(
+        train=[(64, 64), (48, 80), (100, 30), (1, 1), 'exif', (64, 64)],
+        val=[(50, 70), (1, 1), 'exif', (64, 64)])
+    for split, split_sizes in sizes.items():
+        entries = []
+        for index, size in enumerate(split_sizes):
+            stored = (24, 40) if size == 'exif' else size
+            displayed = (40, 24) if size == 'exif' else size
+            image = rng.integers(0, 120, (*stored, 3), dtype=np.uint8)
+            mask = np.ones(displayed, np.uint8)  # sky
+            has_cat = index % 2 == 0 and min(displayed) > 1
+            if has_cat:
+                height, width = displayed
+                mask[height // 4:height // 2, width // 4:width // 2] = 0
+            name = f'{split}_{index}'
+            image_path = root / 'images' / f'{name}.jpg'
+            image_path.parent.mkdir(parents=True, exist_ok=True)
+            if size == 'exif':
+                rotated_back = np.rot90(mask, k=1)  # the stored orientation
+                image[rotated_back == 0] = 250
+                Image.fromarray(image).save(image_path, exif=exif.tobytes())
+            else:
+                image[mask == 0] = 250
+                Image.fromarray(image).save(image_path)
+            mask_path = root / 'masks' / f'{name}.png'
+            mask_path.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(mask).save(mask_path)
+            entries.append(
+                dict(
+                    img_path=f'images/{name}.jpg',
+                    tags=['cat'] if has_cat else [],
+                    seg_map_path=f'masks/{name}.png'))
+        ann_file = root / 'annotations' / f'{split}.json'
+        ann_file.parent.mkdir(parents=True, exist_ok=True)
+        ann_file.write_text(
+            json.dumps(
+                dict(
+                    metainfo=dict(classes=['cat', 'sky'], background='sky'),
+                    data_list=entries)))
+
+
+def run_pipeline(data_root: Path, work_dir: Path,
+                 *options) -> Tuple[str, int]:
+    """Run ``tools/run_pipeline.py`` with tiny models and budgets; return
+    its output and exit code."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / 'tools' / 'run_pipeline.py'),
+            str(data_root), '--work-dir',
+            str(work_dir), '--num-figures', '2', *options,
+            '--cls-cfg-options', 'model.backbone.stem_channels=8',
+            'model.backbone.base_channels=8', 'model.in_channels=64',
+            *loader_options(), '--seg-cfg-options',
+            'model.backbone.base_channels=4', 'custom_hooks=[]',
+            *loader_options()
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True)
+    return result.stdout + result.stderr, result.returncode
+
+
+def test_pipeline_on_mixed_size_photos(tmp_path):
+    data_root = tmp_path / 'photos'
+    write_photo_dataset(data_root)
+    work_dir = tmp_path / 'work'
+
+    output, returncode = run_pipeline(data_root, work_dir)
+
+    assert returncode == 0, output[-4000:]
+    assert 'note: mixed image sizes: 5 different' in output
+    assert '1 image(s) with an EXIF orientation' in output
+    mious = re.findall(r'segmentor  \(stage 2\): mIoU +([0-9.]+)', output)
+    assert len(mious) == 1, output[-3000:]  # a number, not nan
+    assert 'IoU sky' in output and 'IoU cat' in output
+    for split in ('train', 'val'):
+        assert (work_dir / 'figures' / f'grid_{split}.png').is_file()
+
+    # the trained segmentor on every val photo, 1 x 1 included: masks at
+    # the displayed size
+    checkpoint = re.search(r'segmentor  \(stage 2\): mIoU .*\((.*\.pth)\)',
+                           output).group(1)
+    out_dir = tmp_path / 'inference'
+    result = subprocess.run([
+        sys.executable,
+        str(REPO / 'tools' / 'inference.py'),
+        str(work_dir / 'stage2_segmentor.py'), checkpoint,
+        str(data_root / 'images'), '--out-dir',
+        str(out_dir)
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name, size in (('val_0', (50, 70)), ('val_1', (1, 1)),
+                       ('val_2', (40, 24)), ('train_2', (100, 30))):
+        with Image.open(out_dir / 'masks' / f'{name}.png') as mask:
+            assert mask.size[::-1] == size
+
+
+@pytest.mark.parametrize('case', ['missing_root', 'unknown_background',
+                                  'bad_work_dir'])
+def test_pipeline_errors_are_messages(tmp_path, case):
+    """Failures before training: the checker's or loader's message, exit
+    code 1, no traceback and no work dir left behind."""
+    data_root = tmp_path / 'photos'
+    work_dir = tmp_path / 'work'
+    expected = []
+    if case == 'missing_root':
+        data_root = tmp_path / 'no_such_folder'
+        expected = [str(data_root), 'cannot read annotation file']
+    elif case == 'unknown_background':
+        make_demo_dataset(str(data_root), num_train=2, num_val=2, size=32)
+        ann_file = data_root / 'annotations' / 'train.json'
+        annotation = json.loads(ann_file.read_text())
+        annotation['metainfo']['background'] = 'sky'
+        ann_file.write_text(json.dumps(annotation))
+        expected = [str(ann_file), "unknown background class 'sky'"]
+    else:
+        make_demo_dataset(str(data_root), num_train=2, num_val=2, size=32)
+        (tmp_path / 'a_file').write_text('')
+        work_dir = tmp_path / 'a_file' / 'work'
+        expected = ['cannot create the work dir', str(work_dir)]
+
+    output, returncode = run_pipeline(data_root, work_dir)
+
+    assert returncode == 1, output[-3000:]
+    assert 'Traceback' not in output, output[-3000:]
+    assert 'run_pipeline.py: error:' in output
+    for text in expected:
+        assert text in output, output[-3000:]
+    assert not work_dir.exists()
