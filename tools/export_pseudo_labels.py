@@ -10,6 +10,11 @@ default each pixel's class is chosen among the image's tags only (the tags
 are known for the whole split); ``--no-tag-restriction`` keeps the plain
 argmax.
 
+Every image is decoded before anything is written: an unreadable one stops
+the command with its name and nothing is written, or with ``--skip-bad``
+the others are exported (the annotation file lists those only) and the
+skipped files are listed with their count.
+
 Example::
 
     python tools/export_pseudo_labels.py \\
@@ -21,7 +26,8 @@ import argparse
 import sys
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.apis import export_pseudo_labels, init_weak_segmentor
+from mmweakseg.apis import (check_images, export_pseudo_labels,
+                            format_skipped, init_weak_segmentor)
 from mmweakseg.utils import add_model_args
 from mmweakseg.visualization import build_dataset_from_config
 
@@ -46,21 +52,35 @@ def parse_args() -> argparse.Namespace:
         help='let pixels take classes the image is not tagged with')
     parser.add_argument(
         '--batch-size', type=int, default=8, help='images per forward pass')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='export the readable images and list the unreadable ones '
+        '(default: stop before writing anything)')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    model = init_weak_segmentor(args.config, args.checkpoint, args.device,
-                                args.cfg_options)
     try:
+        model = init_weak_segmentor(args.config, args.checkpoint,
+                                    args.device, args.cfg_options)
         dataset = build_dataset_from_config(model.cfg, args.split)
+        image_paths = [
+            dataset.get_data_info(index)['img_path']
+            for index in range(len(dataset))
+        ]
+        readable, skipped = check_images(image_paths, args.skip_bad)
+        if skipped:
+            dataset = dataset.get_subset(readable)
         ann_file = export_pseudo_labels(model, dataset, args.out_dir,
                                         args.split, args.tag_restricted,
                                         args.batch_size)
-    except ValueError as error:  # incl. WeakTagDataError
+    except (FileNotFoundError, ValueError) as error:  # incl. WeakTagDataError
         sys.exit(f'export_pseudo_labels.py: error: {error}')
     print(f'wrote {len(dataset)} pseudo-label masks and {ann_file}')
+    if skipped:
+        print(format_skipped(skipped))
 
 
 if __name__ == '__main__':

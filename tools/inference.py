@@ -9,6 +9,11 @@ indices (usable as pseudo-labels), and with ``--overlay``
 ``OUT/overlays/<name>.png``, where ``<name>`` is the image's path under
 INPUT_DIR with the suffix ``.png``.
 
+Every image is decoded before anything is written: an unreadable one
+(corrupt, empty, ...) stops the command with its name and nothing is
+written, or with ``--skip-bad`` the others are segmented and the skipped
+files are listed with their count.
+
 Example::
 
     python tools/inference.py \\
@@ -20,7 +25,8 @@ import argparse
 import sys
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.apis import init_weak_segmentor, segment_folder
+from mmweakseg.apis import (check_images, find_images, format_skipped,
+                            init_weak_segmentor, segment_folder)
 from mmweakseg.utils import add_model_args
 
 
@@ -39,21 +45,35 @@ def parse_args() -> argparse.Namespace:
         '--opacity', type=float, default=0.5, help='overlay opacity')
     parser.add_argument(
         '--batch-size', type=int, default=8, help='images per forward pass')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='segment the readable images and list the unreadable ones '
+        '(default: stop before writing anything)')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    model = init_weak_segmentor(args.config, args.checkpoint, args.device,
-                                args.cfg_options)
     try:
-        mask_paths = segment_folder(model, args.input_dir, args.out_dir,
-                                    args.overlay, args.opacity,
-                                    args.batch_size)
+        image_paths = find_images(args.input_dir)
+        readable, skipped = check_images(image_paths, args.skip_bad)
+        model = init_weak_segmentor(args.config, args.checkpoint,
+                                    args.device, args.cfg_options)
+        mask_paths = segment_folder(
+            model,
+            args.input_dir,
+            args.out_dir,
+            args.overlay,
+            args.opacity,
+            args.batch_size,
+            image_paths=[image_paths[index] for index in readable])
     except (FileNotFoundError, ValueError) as error:  # incl. WeakTagDataError
         sys.exit(f'inference.py: error: {error}')
     print(f'wrote {len(mask_paths)} label maps to {args.out_dir}/masks' + (
         f' and overlays to {args.out_dir}/overlays' if args.overlay else ''))
+    if skipped:
+        print(format_skipped(skipped))
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ import os
 import os.path as osp
 import warnings
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -26,7 +26,8 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from PIL import Image
 
-from mmweakseg.datasets import make_palette, read_image_as_bgr
+from mmweakseg.datasets import (WeakTagDataError, make_palette,
+                                read_image_as_bgr)
 from mmweakseg.visualization import overlay_label_map
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
@@ -46,7 +47,11 @@ def init_weak_segmentor(config: Union[str, Path, Config],
     ``ImageletClassifierLoss`` would read the stage-1 classifier checkpoint,
     whose weights are not part of the segmentor's). Pretrained
     initialisation (``pretrained``, the backbone's ``init_cfg``) is dropped
-    as well: the weights come from ``checkpoint``.
+    as well: the weights come from ``checkpoint``. A data preprocessor with
+    a ``size_divisor`` but no ``test_cfg`` also pads test inputs to that
+    multiple, so images of any size down to 1 x 1 go through models whose
+    poolings need it, even when the test pipeline does not resize; the
+    padding is cropped from the predictions.
 
     Args:
         config (str | Path | Config): Config file or object; not modified.
@@ -82,6 +87,10 @@ def init_weak_segmentor(config: Union[str, Path, Config],
         model_cfg.pretrained = None
     if isinstance(model_cfg.get('backbone'), dict):
         model_cfg.backbone.init_cfg = None
+    preprocessor = model_cfg.get('data_preprocessor')
+    if (isinstance(preprocessor, dict) and preprocessor.get('size_divisor')
+            and not preprocessor.get('test_cfg')):
+        preprocessor.test_cfg = dict(size_divisor=preprocessor.size_divisor)
     model = MODELS.build(model_cfg)
 
     saved_meta = None
@@ -265,6 +274,55 @@ def find_images(input_dir: str,
     return sorted(image_paths)
 
 
+def check_images(image_paths: Sequence[str],
+                 skip_bad: bool = False) -> Tuple[List[int], List[str]]:
+    """Decode every image before any output is written.
+
+    Args:
+        image_paths (Sequence[str]): Image files.
+        skip_bad (bool): Return the readable images only instead of
+            raising when some cannot be read. Defaults to False.
+
+    Returns:
+        tuple[list[int], list[str]]: Indices in ``image_paths`` of the
+        readable images, and one message per unreadable one (naming it).
+
+    Raises:
+        WeakTagDataError: Without ``skip_bad``, when any image cannot be
+            read (missing, empty, corrupt, ...); the message lists every
+            such file and says that nothing was written.
+    """
+    readable, problems = [], []
+    for index, image_path in enumerate(image_paths):
+        try:
+            read_image_as_bgr(image_path)
+        except WeakTagDataError as error:
+            problems.append(str(error))
+        else:
+            readable.append(index)
+    if problems and not skip_bad:
+        raise WeakTagDataError(
+            f'{len(problems)} of {len(image_paths)} image(s) cannot be read; '
+            'nothing was written (fix or remove them, or pass --skip-bad to '
+            'process the others):\n' + format_problems(problems))
+    if not readable:
+        raise WeakTagDataError(
+            f'none of the {len(image_paths)} image(s) can be read; nothing '
+            'was written:\n' + format_problems(problems))
+    return readable, problems
+
+
+def format_problems(problems: Sequence[str]) -> str:
+    """One indented line per problem message."""
+    return '\n'.join(f'  - {problem}' for problem in problems)
+
+
+def format_skipped(problems: Sequence[str]) -> str:
+    """The count and list of the images :func:`check_images` skipped."""
+    return (f'skipped {len(problems)} unreadable image(s):\n' +
+            format_problems(problems))
+
+
 def label_map_names(image_paths: Sequence[str],
                     root: Optional[str] = None) -> List[str]:
     """Relative ``.png`` names of the label maps of ``image_paths``.
@@ -308,7 +366,8 @@ def segment_folder(model: BaseSegmentor,
                    out_dir: str,
                    overlay: bool = False,
                    opacity: float = 0.5,
-                   batch_size: int = 8) -> List[str]:
+                   batch_size: int = 8,
+                   image_paths: Optional[Sequence[str]] = None) -> List[str]:
     """Segment every image under ``input_dir`` and save the label maps.
 
     For ``input_dir/<name>.<suffix>`` (any sub-folder depth) this writes
@@ -325,11 +384,19 @@ def segment_folder(model: BaseSegmentor,
         overlay (bool): Also write overlays. Defaults to False.
         opacity (float): Opacity of the overlay colours. Defaults to 0.5.
         batch_size (int): See :func:`predict_images`. Defaults to 8.
+        image_paths (Sequence[str], optional): The images under
+            ``input_dir`` to segment, e.g. the readable ones found by
+            :func:`check_images` with ``skip_bad``. Defaults to None: every
+            image :func:`find_images` finds, all decoded first
+            (:func:`check_images`) so that an unreadable one stops the
+            command before any output is written.
 
     Returns:
         list[str]: The written label map files.
     """
-    image_paths = find_images(input_dir)
+    if image_paths is None:
+        image_paths = find_images(input_dir)
+        check_images(image_paths)
     names = label_map_names(image_paths, root=input_dir)
     palette = model.dataset_meta['palette']
     mask_paths = []

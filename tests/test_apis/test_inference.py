@@ -11,8 +11,8 @@ from mmengine.config import Config
 from mmseg.structures import SegDataSample
 from PIL import Image
 
-from mmweakseg.apis import (build_inference_pipeline, find_images,
-                            init_weak_segmentor, label_map_names,
+from mmweakseg.apis import (build_inference_pipeline, check_images,
+                            find_images, init_weak_segmentor, label_map_names,
                             predict_images, save_label_map, segment_folder)
 from mmweakseg.datasets import (WeakTagDataError, read_image_as_bgr,
                                 read_label_map)
@@ -217,8 +217,37 @@ def test_segment_folder_names_unreadable_file(tmp_path, segmentor_files,
     model = init_weak_segmentor(*segmentor_files)
     broken = image_dir / 'sub' / 'broken.png'
     broken.write_bytes(b'\x89PNG\r\n\x1a\n truncated')
-    with pytest.raises(WeakTagDataError, match=str(broken)):
+    with pytest.raises(WeakTagDataError, match=str(broken)) as error:
         segment_folder(model, str(image_dir), str(tmp_path / 'out'))
+    assert 'nothing was written' in str(error.value)
+    # every input is checked first: no mask of the images before it
+    assert not (tmp_path / 'out').exists()
+
+
+def test_check_images_skips_and_lists_bad_files(image_dir):
+    image_paths = find_images(str(image_dir))
+    (image_dir / 'rgb.jpg').write_bytes(b'')
+    readable, skipped = check_images(image_paths, skip_bad=True)
+    assert [image_paths[index] for index in readable] == [
+        path for path in image_paths if not path.endswith('rgb.jpg')
+    ]
+    assert len(skipped) == 1 and str(image_dir / 'rgb.jpg') in skipped[0]
+
+
+def test_segment_one_pixel_image(tmp_path, segmentor_files, write_image):
+    """A 1 x 1 image goes through a model with four poolings and no resize
+    in its test pipeline: the input is padded, the padding cropped."""
+    config, checkpoint = segmentor_files
+    cfg = Config.fromfile(config)
+    cfg.model.data_preprocessor.pop('test_cfg')  # as the demo configs
+    cfg.model.data_preprocessor.size_divisor = 16
+    write_image(tmp_path / 'images' / 'dot.png', np.zeros((1, 1, 3),
+                                                          np.uint8))
+    model = init_weak_segmentor(cfg, checkpoint)
+    mask_paths = segment_folder(model, str(tmp_path / 'images'),
+                                str(tmp_path / 'out'))
+    assert read_label_map(mask_paths[0], 3, image_shape=(1, 1)).shape == (1,
+                                                                          1)
 
 
 def test_inference_tool(tmp_path, segmentor_files, image_dir):
@@ -238,3 +267,31 @@ def test_inference_tool(tmp_path, segmentor_files, image_dir):
     for name, size in IMAGE_SIZES.items():
         read_label_map(str(out_dir / 'masks' / name), 3, image_shape=size)
         assert (out_dir / 'overlays' / name).is_file()
+
+
+def test_inference_tool_skip_bad(tmp_path, segmentor_files, image_dir):
+    config, checkpoint = segmentor_files
+    broken = image_dir / 'sub' / 'broken.png'
+    broken.write_bytes(b'')
+    out_dir = tmp_path / 'tool_out'
+    command = [
+        sys.executable,
+        str(REPO / 'tools' / 'inference.py'), config, checkpoint,
+        str(image_dir), '--out-dir',
+        str(out_dir)
+    ]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    assert str(broken) in result.stderr and 'empty (0 bytes)' in \
+        result.stderr
+    assert not out_dir.exists()
+
+    result = subprocess.run(
+        command + ['--skip-bad'], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'wrote 4 label maps' in result.stdout
+    assert 'skipped 1 unreadable image(s)' in result.stdout
+    assert str(broken) in result.stdout
+    for name, size in IMAGE_SIZES.items():
+        read_label_map(str(out_dir / 'masks' / name), 3, image_shape=size)

@@ -179,8 +179,10 @@ def test_stage2_config_trains_on_export(tmp_path, segmentor_files,
     assert all(torch.isfinite(value) for value in losses.values())
 
 
-def test_export_tool(tmp_path, segmentor_files, weak_data_root):
-    config, checkpoint = segmentor_files
+def write_tool_config(tmp_path: Path, config: str,
+                      weak_data_root: Path) -> Path:
+    """A config of the tiny segmentor whose train and val dataloaders read
+    ``weak_data_root``."""
     tool_config = tmp_path / 'with_data.py'
     dataset = dict(
         type='WeakTagDataset',
@@ -190,6 +192,12 @@ def test_export_tool(tmp_path, segmentor_files, weak_data_root):
     tool_config.write_text(f'_base_ = [{config!r}]\n'
                            f'train_dataloader = dict(dataset={dataset!r})\n'
                            'val_dataloader = train_dataloader\n')
+    return tool_config
+
+
+def test_export_tool(tmp_path, segmentor_files, weak_data_root):
+    config, checkpoint = segmentor_files
+    tool_config = write_tool_config(tmp_path, config, weak_data_root)
     out_dir = tmp_path / 'tool_out'
     result = subprocess.run([
         sys.executable,
@@ -207,3 +215,36 @@ def test_export_tool(tmp_path, segmentor_files, weak_data_root):
         ann_file='annotations/train.json',
         allow_outside_data_root=True)
     assert len(reloaded) == len(IMAGES)
+
+
+def test_export_tool_skip_bad(tmp_path, segmentor_files, weak_data_root):
+    """An unreadable image: without --skip-bad nothing is written and the
+    file is named; with it the others are exported and it is listed."""
+    config, checkpoint = segmentor_files
+    broken = weak_data_root / 'images' / 'train' / 'b.png'
+    broken.write_bytes(b'\x89PNG\r\n\x1a\n cut short')
+    tool_config = write_tool_config(tmp_path, config, weak_data_root)
+    command = [
+        sys.executable,
+        str(REPO / 'tools' / 'export_pseudo_labels.py'),
+        str(tool_config), checkpoint, '--out-dir',
+        str(tmp_path / 'out')
+    ]
+
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert 'Traceback' not in result.stderr
+    assert str(broken) in result.stderr
+    assert 'nothing was written' in result.stderr
+    assert not (tmp_path / 'out').exists()
+
+    result = subprocess.run(
+        command + ['--skip-bad'], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'wrote 2 pseudo-label masks' in result.stdout
+    assert 'skipped 1 unreadable image(s)' in result.stdout
+    assert str(broken) in result.stdout
+    annotation = json.loads(
+        (tmp_path / 'out' / 'annotations' / 'train.json').read_text())
+    assert [osp.basename(entry['img_path'])
+            for entry in annotation['data_list']] == ['a.png', 'c.png']
