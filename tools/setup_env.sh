@@ -7,7 +7,9 @@
 # build mmcv 2.1.0 with its compiled ops against that torch (C++20, see
 # PLATFORM notes in README) or reuse the wheel cached in
 # ${MMWEAKSEG_CACHE:-~/.cache/mmweakseg}, install the rest and mmweakseg in
-# editable mode. A second run only verifies.
+# editable mode. A second run only verifies: nothing is reinstalled when the
+# environment already matches (in particular mmweakseg is not reinstalled,
+# so tools running meanwhile keep working).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,7 +58,19 @@ if ! "$venv/bin/python" -c "import mmcv, mmcv.ops; assert mmcv.__version__ == '$
   "${pip[@]}" install -q --no-deps "$wheel_dir"/mmcv-"$mmcv_version"-*.whl
 fi
 
-# 4. The rest, and mmweakseg itself in editable mode.
+# 4. The rest (pip leaves satisfied requirements alone), and mmweakseg
+# itself in editable mode unless this repository's package, at its version,
+# is installed already (checked outside the repository, so that the current
+# directory does not shadow the installed package).
 "${pip[@]}" install -q -r "$repo/requirements/mmcv.txt" -r "$repo/requirements/runtime.txt" -r "$repo/requirements/tests.txt"
-"${pip[@]}" install -q --no-deps --no-build-isolation -e "$repo"
+if ! (cd / && "$venv/bin/python" -c "
+import importlib.metadata, os.path as osp, sys
+import mmweakseg
+repo = osp.realpath(sys.argv[1])
+assert osp.realpath(osp.dirname(mmweakseg.__file__)) == osp.join(repo, 'mmweakseg')
+assert importlib.metadata.version('mmweakseg') == mmweakseg.__version__
+" "$repo") >/dev/null 2>&1; then
+  log "installing mmweakseg from $repo in editable mode"
+  "${pip[@]}" install -q --no-deps --no-build-isolation -e "$repo"
+fi
 "$venv/bin/python" -c "import mmcv.ops, mmseg.models, mmengine.runner, mmweakseg; print('setup_env: ok, mmweakseg', mmweakseg.__version__, 'in', '$venv')"
