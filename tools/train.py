@@ -84,11 +84,6 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.cfg_options,
                       args.work_dir, args.local_rank)
-    if not args.skip_data_check:
-        try:
-            check_data(cfg)
-        except WeakTagDataError as error:
-            sys.exit(f'train.py: error: {error}')
     # `--launcher pytorch` without CUDA: gloo and a CPU model wrapper
     cpu_distributed = setup_cpu_distributed(cfg)
 
@@ -105,6 +100,11 @@ def main() -> None:
             except ValueError as error:
                 sys.exit(f'train.py: error: --amp: {error}')
 
+    if not args.skip_data_check:
+        try:
+            check_data(cfg)
+        except WeakTagDataError as error:
+            sys.exit(f'train.py: error: {error}')
     cfg.resume = args.resume
     checkpoint = checkpoint_to_load(cfg)
     if checkpoint is not None:
