@@ -21,7 +21,7 @@ import os.path as osp
 import subprocess
 import sys
 import time
-from typing import Tuple
+from typing import Optional, Tuple
 
 from mmengine.config import Config, DictAction
 
@@ -29,6 +29,7 @@ import mmweakseg  # noqa: F401
 from mmweakseg.apis import (SPLITS, check_splits, configure_stage, run_tool,
                             set_classifier_checkpoint, split_dataset_cfgs,
                             train_and_test)
+from mmweakseg.datasets import config_crop_size
 from mmweakseg.utils import (add_dataset_args, created_or_removed,
                              make_demo_dataset)
 
@@ -73,13 +74,14 @@ def load_stage_config(path: str, options: dict) -> Config:
     return cfg
 
 
-def check_data(args: argparse.Namespace) -> Tuple[dict, list, int]:
+def check_data(args: argparse.Namespace,
+               crop_size: Optional[Tuple[int, int]]) -> Tuple[dict, list, int]:
     """Check both splits; return the dataset configs, the classes and the
     background index, or raise listing the problems."""
     dataset_cfgs = split_dataset_cfgs(args.data_root, args.layout,
                                       classes=args.classes,
                                       background=args.background)
-    reports = check_splits(dataset_cfgs)
+    reports = check_splits(dataset_cfgs, crop_size)
     for report in reports.values():
         print(report.format())
     problems = sum(len(report.problems) for report in reports.values())
@@ -97,10 +99,11 @@ def run(args: argparse.Namespace) -> None:
     with created_or_removed(args.work_dir):
         if args.make_demo_data and not osp.isdir(args.data_root):
             make_demo_dataset(args.data_root)
-        dataset_cfgs, classes, background_index = check_data(args)
         cls_cfg = load_stage_config(args.cls_config, args.cls_cfg_options)
-        configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
         seg_cfg = load_stage_config(args.seg_config, args.seg_cfg_options)
+        dataset_cfgs, classes, background_index = check_data(
+            args, config_crop_size(seg_cfg))
+        configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
         configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
         set_classifier_checkpoint(seg_cfg, '')  # checks the loss is there
 

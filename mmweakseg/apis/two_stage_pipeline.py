@@ -10,7 +10,7 @@ so each stage can be rerun by hand from the dumped file.
 import glob
 import json
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 
@@ -74,9 +74,11 @@ def split_dataset_cfgs(data_root: str,
     return cfgs
 
 
-def check_splits(dataset_cfgs: Dict[str, dict]
+def check_splits(dataset_cfgs: Dict[str, dict],
+                 crop_size: Optional[Tuple[int, int]] = None
                  ) -> Dict[str, DatasetReport]:
-    """Check every image, mask and tag of each split.
+    """Check every image, mask and tag of each split (images smaller than
+    ``crop_size`` ``(H, W)``, if given, are noted).
 
     The classes of the train split are imposed on the others, so that a
     class missing from a val folder does not shift the class indices. A
@@ -91,7 +93,7 @@ def check_splits(dataset_cfgs: Dict[str, dict]
     for split, dataset_cfg in dataset_cfgs.items():
         metainfo = None if classes is None else dict(classes=classes)
         dataset = build_dataset_to_check(dataset_cfg, metainfo)
-        reports[split] = check_dataset(dataset, split)
+        reports[split] = check_dataset(dataset, split, crop_size)
         if classes is None and reports[split].classes:
             classes = list(reports[split].classes)
     return reports

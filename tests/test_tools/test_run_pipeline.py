@@ -110,6 +110,7 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     assert returncode == 0, output[-4000:]
     assert 'note: mixed image sizes: 5 different' in output
     assert '1 image(s) with an EXIF orientation' in output
+    assert 'image(s) smaller than the crop 64 x 64' in output
     mious = re.findall(r'segmentor  \(stage 2\): mIoU +([0-9.]+)', output)
     assert len(mious) == 1, output[-3000:]  # a number, not nan
     assert 'classifier (stage 1): mAP' in output
