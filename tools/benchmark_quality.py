@@ -33,12 +33,12 @@ import os
 import os.path as osp
 import sys
 import time
-from typing import Dict
+from typing import Dict, List, Optional
 
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (cam_rows, check_splits,
+from mmweakseg.apis import (QualityRow, average_rows, cam_rows, check_splits,
                             configure_pseudo_label_stage, configure_stage,
                             evaluate_checkpoint, format_method_gaps,
                             format_quality_table, iou_row, run_tool,
@@ -73,6 +73,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--stage1-checkpoint',
         help='reuse this trained stage-1 classifier instead of training one')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        help='train the method, stage 2 and the supervised model once per '
+        'seed (in WORK_DIR/seed<S>) and print mean +- std; by default once '
+        'with the configs\' seeds')
+    parser.add_argument(
+        '--min-confidence',
+        type=float,
+        default=0.5,
+        help='pseudo-label pixels whose class probability among the '
+        'image\'s tags is below this are ignored (255) by stage 2')
     parser.add_argument('--cls-config', default=DEMO_CLS)
     parser.add_argument('--seg-config', default=DEMO_SEG)
     parser.add_argument('--cam-config', default=DEMO_CAM)
@@ -109,6 +122,23 @@ def describe_budget(cfg: Config) -> str:
     return f'{cfg.train_cfg.max_epochs} epochs'
 
 
+def seed_work_dir(work_dir: str, seed: Optional[int]) -> str:
+    """``work_dir`` itself for a single run, ``work_dir/seed<S>`` for a run
+    of several seeds."""
+    if seed is None:
+        return work_dir
+    path = osp.join(work_dir, f'seed{seed}')
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def set_seed(cfg: Config, seed: Optional[int]) -> Config:
+    """Set ``randomness.seed`` unless ``seed`` is None."""
+    if seed is not None:
+        cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
+    return cfg
+
+
 def main() -> None:
     args = parse_args()
     start = time.time()
@@ -134,9 +164,11 @@ def main() -> None:
         dataset_cfgs=dataset_cfgs,
         classes=classes,
         background_index=classes.index(args.background))
+    with_supervised = (
+        reports['train'].num_masks == reports['train'].num_images)
 
     def timed(name: str, started: float) -> None:
-        minutes[name] = (time.time() - started) / 60
+        minutes[name] = minutes.get(name, 0) + (time.time() - started) / 60
 
     started = time.time()
     if args.stage1_checkpoint:
@@ -151,29 +183,54 @@ def main() -> None:
               f'({cls_ckpt})')
         timed('stage-1 classifier', started)
 
-    started = time.time()
-    seg_cfg = load_cfg(args.seg_config, args.cfg_options, args.seg_cfg_options)
-    epochs = args.epochs or seg_cfg.train_cfg.max_epochs
-    configure_stage(seg_cfg, **stage)
-    set_classifier_checkpoint(seg_cfg, cls_ckpt)
-    set_training_budget(seg_cfg, epochs)
-    method_ckpt, method_metrics = train_and_test(seg_cfg, 'method',
-                                                 args.work_dir, TOOLS)
-    timed('method', started)
+    runs: Dict[str, List[QualityRow]] = dict(
+        method=[], stage2=[], supervised=[])
+    for seed in args.seeds or [None]:
+        work_dir = seed_work_dir(args.work_dir, seed)
+        started = time.time()
+        seg_cfg = load_cfg(args.seg_config, args.cfg_options,
+                           args.seg_cfg_options)
+        epochs = args.epochs or seg_cfg.train_cfg.max_epochs
+        configure_stage(seg_cfg, **stage)
+        set_classifier_checkpoint(seg_cfg, cls_ckpt)
+        set_training_budget(seg_cfg, epochs)
+        set_seed(seg_cfg, seed)
+        method_ckpt, method_metrics = train_and_test(seg_cfg, 'method',
+                                                     work_dir, TOOLS)
+        runs['method'].append(iou_row('method', method_metrics, classes))
+        timed('method', started)
 
-    started = time.time()
-    pseudo_label_root = osp.join(args.work_dir, 'pseudo_labels')
-    run_tool(TOOLS, 'export_pseudo_labels.py', [
-        osp.join(args.work_dir, 'method.py'), method_ckpt, '--split', 'train',
-        '--out-dir', pseudo_label_root
-    ])
-    stage2_cfg = load_cfg(args.stage2_config, args.cfg_options,
-                          args.stage2_cfg_options)
-    configure_pseudo_label_stage(stage2_cfg, pseudo_label_root,
-                                 dataset_cfgs['val'], classes)
-    _, stage2_metrics = train_and_test(stage2_cfg, 'stage2', args.work_dir,
-                                       TOOLS)
-    timed('stage 2', started)
+        started = time.time()
+        pseudo_label_root = osp.join(work_dir, 'pseudo_labels')
+        run_tool(TOOLS, 'export_pseudo_labels.py', [
+            osp.join(work_dir, 'method.py'), method_ckpt, '--split', 'train',
+            '--out-dir', pseudo_label_root, '--min-confidence',
+            str(args.min_confidence)
+        ])
+        stage2_cfg = load_cfg(args.stage2_config, args.cfg_options,
+                              args.stage2_cfg_options)
+        configure_pseudo_label_stage(stage2_cfg, pseudo_label_root,
+                                     dataset_cfgs['val'], classes)
+        set_seed(stage2_cfg, seed)
+        _, stage2_metrics = train_and_test(stage2_cfg, 'stage2', work_dir,
+                                           TOOLS)
+        stage2_name = (f'stage 2 ({stage2_cfg.model.decode_head.type} on '
+                       'pseudo-labels)')
+        runs['stage2'].append(iou_row(stage2_name, stage2_metrics, classes))
+        timed('stage 2', started)
+
+        if with_supervised:
+            started = time.time()
+            sup_cfg = load_cfg(args.sup_config, args.cfg_options,
+                               args.sup_cfg_options)
+            configure_stage(sup_cfg, **stage)
+            set_training_budget(sup_cfg, epochs)
+            set_seed(sup_cfg, seed)
+            _, sup_metrics = train_and_test(sup_cfg, 'supervised', work_dir,
+                                            TOOLS)
+            runs['supervised'].append(
+                iou_row('supervised', sup_metrics, classes))
+            timed('supervised', started)
 
     started = time.time()
     cam_cfg = load_cfg(args.cam_config, args.cfg_options, args.cam_cfg_options)
@@ -186,27 +243,20 @@ def main() -> None:
                                       TOOLS)
     timed('CAM', started)
 
-    method = iou_row('method', method_metrics, classes)
-    stage2 = iou_row(f'stage 2 ({stage2_cfg.model.decode_head.type} on '
-                     'pseudo-labels)', stage2_metrics, classes)
+    method = average_rows('method', runs['method'])
+    stage2 = average_rows(stage2_name, runs['stage2'])
     cams = cam_rows(cam_metrics, classes, cam_cfg.model.threshold)
     rows = [method, stage2] + cams
     supervised = None
-    if reports['train'].num_masks == reports['train'].num_images:
-        started = time.time()
-        sup_cfg = load_cfg(args.sup_config, args.cfg_options,
-                           args.sup_cfg_options)
-        configure_stage(sup_cfg, **stage)
-        set_training_budget(sup_cfg, epochs)
-        _, sup_metrics = train_and_test(sup_cfg, 'supervised', args.work_dir,
-                                        TOOLS)
-        supervised = iou_row('supervised', sup_metrics, classes)
+    if with_supervised:
+        supervised = average_rows('supervised', runs['supervised'])
         rows.append(supervised)
-        timed('supervised', started)
 
+    seeds = (f'seeds {" ".join(map(str, args.seeds))}, mIoU mean +- std; '
+             if args.seeds else '')
     print('\n' + '=' * 72)
     print(f'{args.data_root}: val split, {reports["val"].num_images} images; '
-          f'method and supervised trained {epochs} epochs, stage 2 '
+          f'{seeds}method and supervised trained {epochs} epochs, stage 2 '
           f'{describe_budget(stage2_cfg)}, last checkpoint tested')
     print(format_quality_table(rows, classes, supervised))
     for weak in (method, stage2):

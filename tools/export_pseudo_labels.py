@@ -8,7 +8,10 @@ training a standard segmentation model in stage 2, e.g.
 ``configs/stage2/fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py``. By
 default each pixel's class is chosen among the image's tags only (the tags
 are known for the whole split); ``--no-tag-restriction`` keeps the plain
-argmax.
+argmax. ``--min-confidence P`` writes pixels whose class probability is
+below P as 255 (an ignore band the second stage does not train on);
+refinement of the masks is an option of the model's config
+(``--cfg-options model.test_cfg.refine.type=PixelAdaptiveRefinement``).
 
 Every image is decoded before anything is written: an unreadable one stops
 the command with its name and nothing is written, or with ``--skip-bad``
@@ -51,6 +54,11 @@ def parse_args() -> argparse.Namespace:
         action='store_false',
         help='let pixels take classes the image is not tagged with')
     parser.add_argument(
+        '--min-confidence',
+        type=float,
+        default=0.,
+        help='ignore (255) pixels whose class probability is below this')
+    parser.add_argument(
         '--batch-size', type=int, default=8, help='images per forward pass')
     parser.add_argument(
         '--skip-bad',
@@ -75,7 +83,7 @@ def main() -> None:
             dataset = dataset.get_subset(readable)
         ann_file = export_pseudo_labels(model, dataset, args.out_dir,
                                         args.split, args.tag_restricted,
-                                        args.batch_size)
+                                        args.batch_size, args.min_confidence)
     except (FileNotFoundError, ValueError) as error:  # incl. WeakTagDataError
         sys.exit(f'export_pseudo_labels.py: error: {error}')
     print(f'wrote {len(dataset)} pseudo-label masks and {ann_file}')

@@ -11,8 +11,8 @@ stage1_checkpoint = ('work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64/'
 model = dict(
     num_classes=7,
     losses=[
-        dict(loss, checkpoint=stage1_checkpoint)
-        if loss.type == 'ImageletClassifierLoss' else loss
+        dict(loss, checkpoint=stage1_checkpoint) if 'checkpoint' in loss else
+        loss
         for loss in _base_.model.losses
     ])
 train_dataloader = dict(dataset=dict(data_root=data_root))

@@ -1,10 +1,13 @@
 # Supervised upper bound on the embedded demo data: the method's encoder and
 # mask decoder with its schedule (inherited from the stage-2 demo config),
 # trained with pixel cross-entropy on the ground-truth masks; no image-let
-# decoder, no stage-1 classifier. The only config that trains on masks.
+# decoder, no stage-1 classifier, no test-time refinement. The only config
+# that trains on masks.
 _base_ = ['../recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py']
 model = dict(
-    imagelet_decoder=None, losses=[dict(type='PixelCrossEntropyLoss')])
+    imagelet_decoder=None,
+    losses=[dict(type='PixelCrossEntropyLoss')],
+    test_cfg=dict(_delete_=True, mode='whole'))
 train_pipeline = [
     dict(type='LoadRGBImageFromFile'),
     dict(type='LoadWeakAnnotations'),

@@ -3,8 +3,9 @@ from .inference import (build_inference_pipeline, check_images, find_images,
                         format_problems, format_skipped, init_weak_segmentor,
                         label_map_names, predict_images, save_label_map,
                         segment_folder)
-from .pseudo_labels import export_pseudo_labels, restrict_to_tags
-from .quality_benchmark import (QualityRow, cam_rows,
+from .pseudo_labels import (export_pseudo_labels, ignore_unconfident,
+                            restrict_to_tags)
+from .quality_benchmark import (QualityRow, average_rows, cam_rows,
                                 configure_pseudo_label_stage,
                                 format_method_gaps,
                                 format_quality_table, iou_row,
@@ -22,7 +23,8 @@ __all__ = [
     'init_weak_segmentor', 'build_inference_pipeline', 'predict_images',
     'save_label_map', 'find_images', 'label_map_names', 'segment_folder',
     'check_images', 'format_problems', 'format_skipped',
-    'export_pseudo_labels', 'restrict_to_tags', 'QualityRow', 'cam_rows',
+    'export_pseudo_labels', 'ignore_unconfident', 'restrict_to_tags',
+    'QualityRow', 'average_rows', 'cam_rows',
     'configure_pseudo_label_stage',
     'format_method_gaps', 'format_quality_table', 'iou_row',
     'set_cam_checkpoint', 'set_training_budget', 'evaluate_checkpoint',

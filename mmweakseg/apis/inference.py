@@ -214,8 +214,10 @@ def save_label_map(label_map: np.ndarray, path: str,
     """Write a label map as a palette (``P`` mode) PNG.
 
     The pixel values are the class indices (what
-    :func:`mmweakseg.datasets.read_label_map` reads back); the palette
-    colours them in image viewers.
+    :func:`mmweakseg.datasets.read_label_map` reads back), 255 where a
+    pseudo-label is ignored; the palette colours them in image viewers
+    (it is padded to 256 colours, ignored pixels white, so that PIL keeps
+    8 bits per pixel).
 
     Args:
         label_map (np.ndarray): Class indices ``(H, W)`` in ``[0, 256)``.
@@ -234,8 +236,9 @@ def save_label_map(label_map: np.ndarray, path: str,
             f'a palette PNG holds class indices in [0, {MAX_PNG_CLASSES}), '
             f'got values in [{label_map.min()}, {label_map.max()}]')
     image = Image.fromarray(label_map.astype(np.uint8))
-    image.putpalette(
-        [int(channel) for colour in palette for channel in colour])
+    colours = [list(map(int, colour)) for colour in palette]
+    colours += [[255, 255, 255]] * (MAX_PNG_CLASSES - len(colours))
+    image.putpalette([channel for colour in colours for channel in colour])
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     image.save(path)
 

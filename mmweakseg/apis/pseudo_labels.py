@@ -50,12 +50,45 @@ def restrict_to_tags(seg_logits: Tensor, gt_tags: Tensor) -> Tensor:
                                   float('-inf')).argmax(dim=0)
 
 
+def ignore_unconfident(label_map: Tensor,
+                       seg_logits: Tensor,
+                       gt_tags: Tensor,
+                       min_confidence: float,
+                       ignore_index: int = 255) -> Tensor:
+    """Set the pixels whose label is not confident enough to
+    ``ignore_index``: the ignore band of a pseudo-label.
+
+    The confidence of a pixel is the softmax probability of the classes
+    the image is tagged with (``seg_logits`` of untagged classes left out)
+    at its most likely one; ``seg_logits`` must be logits or
+    log-probabilities.
+
+    Args:
+        label_map (Tensor): Labels (H, W).
+        seg_logits (Tensor): Class logits (K, H, W).
+        gt_tags (Tensor): Multi-hot tags (K,); all ones to use every class.
+        min_confidence (float): Lowest confidence kept, in [0, 1).
+        ignore_index (int): Label of the ignored pixels. Defaults to 255.
+
+    Returns:
+        Tensor: A new label map (H, W).
+    """
+    if not 0 <= min_confidence < 1:
+        raise ValueError(
+            f'`min_confidence` must be in [0, 1), got {min_confidence}')
+    allowed = gt_tags.to(seg_logits.device) > 0
+    confidence = seg_logits.masked_fill(
+        ~allowed[:, None, None], float('-inf')).softmax(dim=0).amax(dim=0)
+    return label_map.masked_fill(confidence < min_confidence, ignore_index)
+
+
 def export_pseudo_labels(model: BaseSegmentor,
                          dataset: Dataset,
                          out_dir: str,
                          split: str,
                          tag_restricted: bool = True,
-                         batch_size: int = 8) -> str:
+                         batch_size: int = 8,
+                         min_confidence: float = 0.) -> str:
     """Predict a label map for every image of ``dataset`` and write a
     ``WeakTagDataset`` annotation file that uses them as masks.
 
@@ -90,6 +123,11 @@ def export_pseudo_labels(model: BaseSegmentor,
             False, the plain argmax over all classes is kept.
         batch_size (int): See :func:`~mmweakseg.apis.predict_images`.
             Defaults to 8.
+        min_confidence (float): Pixels whose class probability (among the
+            tagged classes when ``tag_restricted``) is below it are written
+            as 255, ignored by the second stage (see
+            :func:`ignore_unconfident`). Defaults to 0: every pixel keeps
+            its label.
 
     Returns:
         str: Path of the annotation file.
@@ -97,17 +135,25 @@ def export_pseudo_labels(model: BaseSegmentor,
     metainfo = dataset.metainfo
     classes = list(metainfo['classes'])
     _check_classes(classes, list(model.dataset_meta['classes']))
+    if not 0 <= min_confidence < 1:
+        raise ValueError(
+            f'`min_confidence` must be in [0, 1), got {min_confidence}')
     data_infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     image_paths = [info['img_path'] for info in data_infos]
     names = label_map_names(image_paths)
     entries = []
     for info, name, data_sample in zip(
             data_infos, names, predict_images(model, image_paths, batch_size)):
+        seg_logits = data_sample.seg_logits.data
+        tags = torch.from_numpy(info['gt_tags'])
         if tag_restricted:
-            label_map = restrict_to_tags(data_sample.seg_logits.data,
-                                         torch.from_numpy(info['gt_tags']))
+            label_map = restrict_to_tags(seg_logits, tags)
         else:
+            tags = torch.ones_like(tags)
             label_map = data_sample.pred_sem_seg.data[0]
+        if min_confidence > 0:
+            label_map = ignore_unconfident(label_map, seg_logits, tags,
+                                           min_confidence)
         seg_map_path = Path('masks', split, name).as_posix()
         save_label_map(label_map.cpu().numpy(),
                        osp.join(out_dir, seg_map_path), metainfo['palette'])

@@ -7,6 +7,7 @@ stage-1 classifier, trains a standard mmseg model on the method's
 pseudo-labels (the second stage of weak segmentation), and prints the table
 made here.
 """
+import statistics
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
@@ -22,12 +23,52 @@ class QualityRow:
 
     Attributes:
         name (str): Name of the model in the table.
-        miou (float): mIoU in percent.
+        miou (float): mIoU in percent (the mean over seeds for a row of
+            several runs).
         class_iou (dict[str, float]): IoU of each class in percent.
+        miou_std (float, optional): Sample standard deviation of the mIoU
+            over seeds; None for a single run.
+        seed_mious (list[float]): The mIoU of each seed, for a row of
+            several runs.
     """
     name: str
     miou: float
     class_iou: Dict[str, float]
+    miou_std: Optional[float] = None
+    seed_mious: Optional[List[float]] = None
+
+    def format_miou(self) -> str:
+        """'45.18' for one run, '41.22 +- 3.97' over seeds."""
+        if self.miou_std is None:
+            return f'{self.miou:.2f}'
+        return f'{self.miou:.2f} +- {self.miou_std:.2f}'
+
+
+def average_rows(name: str, rows: Sequence[QualityRow]) -> QualityRow:
+    """The mean of the runs of one model with different seeds.
+
+    Args:
+        name (str): Name of the averaged row.
+        rows (Sequence[QualityRow]): One row per seed.
+
+    Returns:
+        QualityRow: Mean mIoU and per-class IoU, the sample standard
+        deviation of the mIoU over the seeds (None for a single run) and
+        each seed's mIoU.
+    """
+    if not rows:
+        raise ValueError('a mean over seeds needs at least 1 run')
+    mious = [row.miou for row in rows]
+    return QualityRow(
+        name=name,
+        miou=statistics.mean(mious),
+        class_iou={
+            class_name: statistics.mean(row.class_iou[class_name]
+                                        for row in rows)
+            for class_name in rows[0].class_iou
+        },
+        miou_std=statistics.stdev(mious) if len(rows) > 1 else None,
+        seed_mious=mious)
 
 
 def set_training_budget(cfg: Config, epochs: int) -> Config:
@@ -143,7 +184,7 @@ def format_quality_table(rows: Sequence[QualityRow],
     table = PrettyTable(field_names=field_names)
     table.align['model'] = 'l'
     for row in rows:
-        cells = [row.name, f'{row.miou:.2f}'
+        cells = [row.name, row.format_miou()
                  ] + [f'{row.class_iou[name]:.2f}' for name in classes]
         if upper_bound is not None:
             cells.append(f'{row.miou / upper_bound.miou:.2f}')

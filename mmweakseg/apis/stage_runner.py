@@ -2,41 +2,71 @@
 """Run a stage of a multi-stage command through ``tools/train.py`` and
 ``tools/test.py`` in child processes, on a config dumped into the work
 directory, so every stage can be rerun by hand from that file."""
+import os
 import os.path as osp
 import subprocess
 import sys
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
 from .two_stage_pipeline import find_checkpoint, read_test_metrics
 
 
-def run_tool(tools_dir: str, tool: str, args: Sequence[str]) -> None:
+def run_tool(tools_dir: str,
+             tool: str,
+             args: Sequence[str],
+             log_file: Optional[str] = None,
+             num_threads: Optional[int] = None) -> None:
     """Run ``tools_dir/tool`` with the current Python, failing loudly.
 
     Args:
         tools_dir (str): The repository's ``tools`` folder.
         tool (str): Script path relative to ``tools_dir``, e.g. 'train.py'.
         args (Sequence[str]): Its command-line arguments.
+        log_file (str, optional): Append the tool's output to this file
+            instead of printing it (for tools run side by side).
+            Defaults to None.
+        num_threads (int, optional): ``OMP_NUM_THREADS`` of the tool.
+            Defaults to None: inherited.
 
     Raises:
         subprocess.CalledProcessError: If the tool exits with an error.
     """
     command = [sys.executable, osp.join(tools_dir, tool)] + list(args)
-    print(f'\n$ {" ".join(command)}', flush=True)
-    subprocess.run(command, check=True)
+    env = dict(os.environ)
+    if num_threads is not None:
+        env['OMP_NUM_THREADS'] = str(num_threads)
+    if log_file is None:
+        print(f'\n$ {" ".join(command)}', flush=True)
+        subprocess.run(command, check=True, env=env)
+        return
+    with open(log_file, 'a') as log:
+        log.write(f'\n$ {" ".join(command)}\n')
+        log.flush()
+        subprocess.run(
+            command, check=True, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def evaluate_checkpoint(config: str, checkpoint: str, test_dir: str,
-                        tools_dir: str) -> dict:
+def evaluate_checkpoint(config: str,
+                        checkpoint: str,
+                        test_dir: str,
+                        tools_dir: str,
+                        extra_args: Sequence[str] = (),
+                        **run_kwargs) -> dict:
     """Evaluate ``checkpoint`` with ``tools/test.py`` on ``config``.
+
+    Args:
+        extra_args (Sequence[str]): More arguments of ``tools/test.py``,
+            e.g. ``['--cfg-options', ...]``. Defaults to ().
+        **run_kwargs: ``log_file`` and ``num_threads`` of :func:`run_tool`.
 
     Returns:
         dict: The test metrics.
     """
     run_tool(tools_dir, 'test.py',
-             [config, checkpoint, '--work-dir', test_dir])
+             [config, checkpoint, '--work-dir', test_dir, *extra_args],
+             **run_kwargs)
     return read_test_metrics(test_dir)
 
 
@@ -44,7 +74,8 @@ def train_and_test(cfg: Config,
                    name: str,
                    work_dir: str,
                    tools_dir: str,
-                   train_args: Sequence[str] = ()) -> Tuple[str, dict]:
+                   train_args: Sequence[str] = (),
+                   **run_kwargs) -> Tuple[str, dict]:
     """Dump ``cfg`` to ``work_dir/<name>.py``, train it in
     ``work_dir/<name>`` and test the checkpoint ``find_checkpoint`` picks
     (the best one if the config saves one, else the last).
@@ -53,6 +84,7 @@ def train_and_test(cfg: Config,
         train_args (Sequence[str]): More arguments of ``tools/train.py``,
             e.g. ``['--skip-data-check']`` when the data was checked
             already. Defaults to ().
+        **run_kwargs: ``log_file`` and ``num_threads`` of :func:`run_tool`.
 
     Returns:
         tuple[str, dict]: The checkpoint and the test metrics.
@@ -61,8 +93,9 @@ def train_and_test(cfg: Config,
     config = osp.join(work_dir, f'{name}.py')
     cfg.dump(config)
     run_tool(tools_dir, 'train.py',
-             [config, '--work-dir', stage_dir] + list(train_args))
+             [config, '--work-dir', stage_dir, *train_args], **run_kwargs)
     checkpoint = find_checkpoint(stage_dir)
-    metrics = evaluate_checkpoint(config, checkpoint,
-                                  osp.join(stage_dir, 'test'), tools_dir)
+    metrics = evaluate_checkpoint(
+        config, checkpoint, osp.join(stage_dir, 'test'), tools_dir,
+        **run_kwargs)
     return checkpoint, metrics

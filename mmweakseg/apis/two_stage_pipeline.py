@@ -131,20 +131,26 @@ def configure_stage(cfg: Config, dataset_cfgs: Dict[str, dict],
     return cfg
 
 
+FROZEN_CLASSIFIER_LOSSES = ('ImageletClassifierLoss',
+                            'MaskedImageClassifierLoss')
+
+
 def set_classifier_checkpoint(seg_cfg: Config, checkpoint: str) -> Config:
-    """Point the segmentor's ``ImageletClassifierLoss`` at the stage-1
-    checkpoint; the classifier's architecture is read from the config saved
-    inside it."""
+    """Point every loss of the segmentor that uses the frozen stage-1
+    classifier (``ImageletClassifierLoss``, ``MaskedImageClassifierLoss``)
+    at the stage-1 checkpoint; the classifier's architecture is read from
+    the config saved inside it."""
     losses = [
         loss for loss in seg_cfg.model.losses
-        if loss['type'] == 'ImageletClassifierLoss'
+        if loss['type'] in FROZEN_CLASSIFIER_LOSSES
     ]
-    if len(losses) != 1:
+    if not losses:
         raise ValueError(
-            'the segmentor config must have exactly one '
-            "'ImageletClassifierLoss' in model.losses, found "
-            f'{len(losses)}')
-    losses[0]['checkpoint'] = checkpoint
+            'the segmentor config must have a loss of type '
+            f'{" or ".join(FROZEN_CLASSIFIER_LOSSES)} in model.losses, '
+            'found none')
+    for loss in losses:
+        loss['checkpoint'] = checkpoint
     return seg_cfg
 
 

@@ -15,7 +15,7 @@ import math
 import os
 import os.path as osp
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -68,9 +68,23 @@ DEMO_CLASSES = (
 NUM_BASE_CLASSES = 3
 
 
-def demo_classes(multiclass: bool = False) -> Tuple[DemoClass, ...]:
-    """The foreground classes: 3 by default, 6 with ``multiclass``."""
-    return DEMO_CLASSES if multiclass else DEMO_CLASSES[:NUM_BASE_CLASSES]
+def demo_classes(multiclass: bool = False,
+                 names: Optional[Sequence[str]] = None
+                 ) -> Tuple[DemoClass, ...]:
+    """The foreground classes: 3 by default, 6 with ``multiclass``, or
+    those of :data:`DEMO_CLASSES` named in ``names`` (in that order), e.g.
+    ``('ring', 'cross', 'diamond')`` for a variant with other shapes and
+    textures than the default's."""
+    if names is None:
+        return DEMO_CLASSES if multiclass else DEMO_CLASSES[:NUM_BASE_CLASSES]
+    if multiclass:
+        raise ValueError('give either `multiclass` or class `names`')
+    by_name = {demo_class.name: demo_class for demo_class in DEMO_CLASSES}
+    unknown = [name for name in names if name not in by_name]
+    if unknown or not names or len(set(names)) != len(names):
+        raise ValueError(f'class names {list(names)}: expected distinct '
+                         f'names among {list(by_name)}')
+    return tuple(by_name[name] for name in names)
 
 
 # --- shapes: draw a filled shape of "radius" r on a mode-L canvas ---------
@@ -419,7 +433,8 @@ def make_demo_dataset(out_dir: str,
                       num_val: int = 200,
                       size: int = 64,
                       seed: int = 0,
-                      multiclass: bool = False) -> str:
+                      multiclass: bool = False,
+                      class_names: Optional[Sequence[str]] = None) -> str:
     """Write the synthetic demo data set in the annotation-file layout.
 
     .. code-block:: none
@@ -444,6 +459,9 @@ def make_demo_dataset(out_dir: str,
         seed (int): Random seed. Defaults to 0.
         multiclass (bool): Use 6 foreground classes instead of 3.
             Defaults to False.
+        class_names (Sequence[str], optional): The foreground classes by
+            name (see :func:`demo_classes`), e.g. a variant with other
+            shapes and textures. Defaults to None.
 
     Returns:
         str: The folder holding the annotation files.
@@ -456,7 +474,7 @@ def make_demo_dataset(out_dir: str,
     if num_train < 0 or num_val < 0:
         raise ValueError(f'num_train={num_train}, num_val={num_val}; '
                          'expected non-negative numbers of images')
-    classes = demo_classes(multiclass)
+    classes = demo_classes(multiclass, class_names)
     class_names = [BACKGROUND] + [c.name for c in classes]
     palette = [list(BACKGROUND_COLOUR)] + [list(c.colour) for c in classes]
     flat_palette = [value for colour in palette for value in colour]

@@ -1,5 +1,6 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import json
+import math
 import os.path as osp
 import subprocess
 import sys
@@ -13,8 +14,9 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import OptimWrapper
 from mmseg.registry import DATASETS, MODELS
 
-from mmweakseg.apis import (export_pseudo_labels, init_weak_segmentor,
-                            predict_images, restrict_to_tags)
+from mmweakseg.apis import (export_pseudo_labels, ignore_unconfident,
+                            init_weak_segmentor, predict_images,
+                            restrict_to_tags)
 from mmweakseg.datasets import WeakTagDataset, read_label_map
 
 REPO = Path(__file__).parents[2]
@@ -68,6 +70,48 @@ def test_restrict_to_tags_by_hand():
         restrict_to_tags(seg_logits, torch.zeros(3))
     with pytest.raises(ValueError, match='expected 3 tags'):
         restrict_to_tags(seg_logits, torch.ones(2))
+
+
+def test_ignore_unconfident_by_hand():
+    # (K, H, W) = (3, 1, 2); pixel 0: logits (0, log 3, -inf-ish)
+    seg_logits = torch.tensor([[[0., 0.]], [[math.log(3.), 0.]],
+                               [[-30., 0.]]])
+    labels = torch.tensor([[1, 0]])
+    tags = torch.tensor([1., 1., 0.])
+    # tagged probabilities: pixel 0 (1/4, 3/4), pixel 1 (1/2, 1/2)
+    assert ignore_unconfident(labels, seg_logits, tags, 0.7).tolist() == [[
+        1, 255
+    ]]
+    assert ignore_unconfident(labels, seg_logits, tags, 0.8).tolist() == [[
+        255, 255
+    ]]
+    # over all three classes pixel 1 is only 1/3 sure
+    assert ignore_unconfident(labels, seg_logits, torch.ones(3),
+                              0.4).tolist() == [[1, 255]]
+    with pytest.raises(ValueError, match='min_confidence'):
+        ignore_unconfident(labels, seg_logits, tags, 1.0)
+
+
+def test_export_with_an_ignore_band(tmp_path, segmentor_files,
+                                    weak_data_root):
+    plain_dir, band_dir = tmp_path / 'plain', tmp_path / 'band'
+    source = export(segmentor_files, weak_data_root, plain_dir)
+    export(segmentor_files, weak_data_root, band_dir, min_confidence=0.9)
+    model = init_weak_segmentor(*segmentor_files)
+    for index, (name, prediction) in enumerate(
+            zip(IMAGES,
+                predict_images(model, [
+                    source.get_data_info(i)['img_path']
+                    for i in range(len(source))
+                ]))):
+        tags = torch.from_numpy(source.get_data_info(index)['gt_tags'])
+        allowed = tags > 0
+        probs = prediction.seg_logits.data[allowed].softmax(dim=0).amax(0)
+        plain, band = (read_label_map(str(root / 'masks' / 'train' / name),
+                                      3) for root in (plain_dir, band_dir))
+        unsure = (probs < 0.9).numpy()
+        assert (band[unsure] == 255).all()
+        np.testing.assert_array_equal(band[~unsure], plain[~unsure])
 
 
 def export(segmentor_files, weak_data_root: Path, out_dir: Path,

@@ -18,9 +18,10 @@ CONFIGS = sorted(
     if '_base_' not in path.parts)
 
 
-def find_losses(cfg: Config, loss_type: str) -> list:
+def frozen_classifier_losses(cfg: Config) -> list:
+    """The losses that load the stage-1 classifier from a checkpoint."""
     return [loss for loss in cfg.model.get('losses', [])
-            if loss['type'] == loss_type]
+            if 'checkpoint' in loss]
 
 
 @pytest.fixture(scope='module')
@@ -56,7 +57,7 @@ def test_config_builds(config, tmp_path, torchvision_resnet18):
     backbone_init = cfg.model.get('backbone', {}).get('init_cfg') or {}
     if backbone_init.get('type') == 'Pretrained':
         backbone_init['checkpoint'] = torchvision_resnet18
-    for loss in find_losses(cfg, 'ImageletClassifierLoss'):
+    for loss in frozen_classifier_losses(cfg):
         loss['checkpoint'] = stage1_checkpoint(cfg, tmp_path)
     if cfg.model.type == 'CAMSegmentor':
         # the stand-in classifier has no ResNet stages to dilate

@@ -123,7 +123,9 @@ def tiny_segmentor_cfg(classifier_checkpoint: str,
     decoders."""
     model = Config.fromfile(str(SEG_CONFIG)).model
     model.backbone.base_channels = 4
-    model.losses[2].checkpoint = classifier_checkpoint
+    for loss in model.losses:  # L_cls and the masked-image classifier loss
+        if 'checkpoint' in loss:
+            loss.checkpoint = classifier_checkpoint
     if norm_cfg is not None:
         for part in ('backbone', 'mask_decoder', 'imagelet_decoder'):
             model[part].norm_cfg = norm_cfg

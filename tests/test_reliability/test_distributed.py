@@ -46,6 +46,7 @@ def test_dist_train_and_test_match_single_process(tmp_path, tiny_classifier,
     options = data_options(data_root) + [
         'model.backbone.base_channels=4',
         f'model.losses.2.checkpoint={tiny_classifier}',
+        f'model.losses.3.checkpoint={tiny_classifier}',
         'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
         'default_hooks.checkpoint.interval=1', 'custom_hooks=[]'
     ]

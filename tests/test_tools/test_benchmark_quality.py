@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, cam_rows,
+from mmweakseg.apis import (QualityRow, average_rows, cam_rows,
                             configure_pseudo_label_stage, format_method_gaps,
                             format_quality_table, iou_row, set_cam_checkpoint,
                             set_training_budget)
@@ -58,6 +58,29 @@ def test_table_and_gaps():
     assert format_method_gaps(method, [cam], supervised).splitlines() == [
         'method - CAM: +14.50 mIoU', 'method / supervised: 0.75 of its mIoU'
     ]
+
+
+def test_rows_over_seeds():
+    rows = [
+        QualityRow('method', miou, dict(background=bg, cat=cat))
+        for miou, bg, cat in ((40., 60., 20.), (44., 62., 26.), (48., 70.,
+                                                                 26.))
+    ]
+    mean = average_rows('method', rows)
+    assert (mean.miou, mean.miou_std, mean.seed_mious) == (44., 4.,
+                                                           [40., 44., 48.])
+    assert mean.class_iou == dict(background=64., cat=24.)
+    assert mean.format_miou() == '44.00 +- 4.00'
+    assert rows[0].format_miou() == '40.00'
+    row = format_quality_table([mean], CLASSES).splitlines()[3]
+    assert [cell.strip() for cell in row.split('|')[1:-1]
+            ] == ['method', '44.00 +- 4.00', '64.00', '24.00']
+    single = average_rows('one seed', rows[:1])
+    assert (single.miou, single.miou_std, single.seed_mious) == (40., None,
+                                                                 [40.])
+    assert single.format_miou() == '40.00'
+    with pytest.raises(ValueError, match='at least 1'):
+        average_rows('method', [])
 
 
 def test_training_budget_and_cam_checkpoint():

@@ -72,6 +72,7 @@ def tiny_setup(tmp_path_factory) -> Path:
 def test_train_speed_tool_amp_channels_last(tiny_setup):
     options = [
         f'model.losses.2.checkpoint={tiny_setup / "stage1.pth"}',
+        f'model.losses.3.checkpoint={tiny_setup / "stage1.pth"}',
         'model.backbone.base_channels=4'
     ]
     for loader in ('train_dataloader', 'val_dataloader'):

@@ -145,6 +145,31 @@ def test_multiclass(tmp_path):
     assert tagged == set(classes)
 
 
+def test_variant_with_other_classes(tmp_path):
+    make_demo_dataset(
+        str(tmp_path),
+        num_train=30,
+        num_val=0,
+        class_names=['ring', 'cross', 'diamond'])
+    annotation = json.loads(
+        (tmp_path / 'annotations' / 'train.json').read_text())
+    assert annotation['metainfo']['classes'] == [
+        'background', 'ring', 'cross', 'diamond'
+    ]
+    tagged = {tag for e in annotation['data_list'] for tag in e['tags']}
+    assert tagged == {'background', 'ring', 'cross', 'diamond'}
+    for names, multiclass in ((['ring', 'star'], False), (['ring', 'ring'],
+                                                          False), ([], False),
+                              (['ring'], True)):
+        with pytest.raises(ValueError):
+            make_demo_dataset(
+                str(tmp_path / 'bad'),
+                num_train=1,
+                num_val=0,
+                multiclass=multiclass,
+                class_names=names)
+
+
 def test_rejects_tiny_images(tmp_path):
     with pytest.raises(ValueError, match='size=16'):
         make_demo_dataset(str(tmp_path), size=16)

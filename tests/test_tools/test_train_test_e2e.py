@@ -100,6 +100,7 @@ def test_segmentor_trains_with_frozen_classifier_and_tests(
     options = data_options(data_root) + [
         'model.backbone.base_channels=4',
         f'model.losses.2.checkpoint={stage1 / "epoch_3.pth"}',
+        f'model.losses.3.checkpoint={stage1 / "epoch_3.pth"}',
         'default_hooks.checkpoint.interval=1',
         'custom_hooks.0.interval=2'
     ]
@@ -129,6 +130,7 @@ def test_segmentor_trains_with_amp_on_cpu(stage1, data_root, tmp_path):
     options = data_options(data_root) + [
         'model.backbone.base_channels=4',
         f'model.losses.2.checkpoint={stage1 / "epoch_3.pth"}',
+        f'model.losses.3.checkpoint={stage1 / "epoch_3.pth"}',
         'default_hooks.logger.interval=1', 'custom_hooks=[]'
     ]
     run_tool('train.py', SEG_CONFIG, '--work-dir', work_dir, '--amp',

@@ -26,6 +26,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--multiclass',
         action='store_true',
         help='6 foreground classes instead of 3')
+    parser.add_argument(
+        '--classes',
+        nargs='+',
+        help='foreground classes by name among disc, square, triangle, '
+        'ring, cross, diamond (e.g. ring cross diamond: a variant with '
+        'other shapes and textures)')
     return parser.parse_args(argv)
 
 
@@ -37,7 +43,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         num_val=args.num_val,
         size=args.size,
         seed=args.seed,
-        multiclass=args.multiclass)
+        multiclass=args.multiclass,
+        class_names=args.classes)
     print(f'wrote {args.num_train} train and {args.num_val} val images to '
           f'{args.out_dir}; annotations in {ann_dir}')
 

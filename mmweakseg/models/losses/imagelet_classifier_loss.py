@@ -1,16 +1,14 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-from typing import Callable, Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 from mmseg.utils import OptConfigType, SampleList
 from torch import Tensor
 
-from ..utils import load_frozen_classifier
 from .utils import stack_gt_tags
-from .weighted_loss import WeightedLoss
+from .frozen_classifier_loss import FrozenClassifierLoss
 
 
 def imagelet_classifier_loss(imagelet_logits: Tensor,
@@ -100,7 +98,7 @@ def sample_imagelet_weights(gt_tags: Tensor,
 
 
 @MODELS.register_module()
-class ImageletClassifierLoss(WeightedLoss):
+class ImageletClassifierLoss(FrozenClassifierLoss):
     """Image-let constraint loss :math:`L_{cls}` (Eqs. 5 and 6).
 
     Each masked image-let :math:`\\hat{I}_k = M_k \\cdot X_k` (Eq. 5) is
@@ -116,11 +114,7 @@ class ImageletClassifierLoss(WeightedLoss):
     reweighted so that the loss is an unbiased estimate of Eq. 6 (see
     :func:`sample_imagelet_weights`).
 
-    The classifier is kept out of the module tree on purpose: it is not in
-    ``state_dict()``, ``parameters()``, the optimizer or DDP, and
-    ``train()``/``init_weights()`` do not reach it, so it stays in ``eval()``
-    with its loaded weights and BN statistics. ``_apply`` is overridden so
-    ``.to()``, ``.cuda()`` and ``.half()`` still move it.
+    The frozen classifier is handled by :class:`FrozenClassifierLoss`.
 
     Args:
         checkpoint (str): Local path of the stage-1 runner checkpoint (an
@@ -155,36 +149,14 @@ class ImageletClassifierLoss(WeightedLoss):
                  loss_name: str = 'loss_cls',
                  max_absent_classes: Optional[int] = None,
                  detach_imagelets: bool = False) -> None:
-        super().__init__(loss_weight, loss_name)
+        super().__init__(checkpoint, classifier, loss_weight, loss_name)
         if max_absent_classes is not None and (not isinstance(
                 max_absent_classes, int) or max_absent_classes < 0):
             raise ValueError('`max_absent_classes` of the '
                              'ImageletClassifierLoss must be None or an int '
                              f'>= 0, got {max_absent_classes!r}')
-        frozen = load_frozen_classifier(
-            checkpoint, classifier,
-            'the ImageletClassifierLoss in `model.losses`')
-        # a tuple is not registered by nn.Module, keeping it out of the tree
-        self._frozen_classifier = (frozen, )
-        self.checkpoint = checkpoint
         self.max_absent_classes = max_absent_classes
         self.detach_imagelets = detach_imagelets
-
-    def extra_repr(self) -> str:
-        """Show the frozen classifier's checkpoint in ``repr``."""
-        return f'checkpoint={self.checkpoint!r}'
-
-    @property
-    def classifier(self) -> nn.Module:
-        """nn.Module: The frozen stage-1 classifier."""
-        return self._frozen_classifier[0]
-
-    def _apply(self, fn: Callable, recurse: bool = True) -> 'nn.Module':
-        """Apply ``fn`` (device or dtype casts) to the hidden classifier
-        too."""
-        super()._apply(fn, recurse)
-        self.classifier._apply(fn)
-        return self
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -204,10 +176,7 @@ class ImageletClassifierLoss(WeightedLoss):
         """
         masks = decomposition['masks']
         num_imgs, num_classes = masks.shape[:2]
-        if num_classes != self.classifier.num_classes:
-            raise ValueError(
-                f'the segmentor predicts {num_classes} classes but the frozen '
-                f'classifier has num_classes={self.classifier.num_classes}')
+        self.check_num_classes(num_classes)
         imagelets = decomposition['imagelets']
         if self.detach_imagelets:
             imagelets = imagelets.detach()

@@ -1,5 +1,6 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import copy
+import inspect
 from typing import Dict, List, Optional, Sequence
 
 import torch
@@ -43,14 +44,23 @@ class ReconstructionSegmentor(BaseSegmentor):
             ``mask_logits`` and ``masks``.
         losses (list[dict]): Configs of the losses. Each is called as
             ``loss(decomposition, inputs, data_samples)`` and returns a
-            scalar; values with the same ``loss_name`` are summed.
+            scalar; values with the same ``loss_name`` are summed. A loss
+            whose class takes a ``background_index`` argument gets the
+            segmentor's unless its config sets one. A loss with a
+            ``make_view(images)`` method (e.g. ``MaskEquivarianceLoss``)
+            gets the mask logits of that view of the batch as
+            ``decomposition['view_mask_logits']``.
         num_classes (int): Number of classes K, background included.
         background_index (int): Index of the background class.
             Defaults to 0.
         train_cfg (dict, optional): Training config; unused, kept for
             mmseg's config layout. Defaults to None.
-        test_cfg (dict, optional): Testing config; only
-            ``dict(mode='whole')`` is supported. Defaults to None (whole).
+        test_cfg (dict, optional): Testing config: ``mode`` (only
+            ``'whole'``) and optionally ``refine``, the config of a mask
+            refinement (e.g. ``dict(type='PixelAdaptiveRefinement')``)
+            applied to the softmax masks before the prediction, called as
+            ``refine(images (N, 3, H, W), masks (N, K, H, W))``.
+            Defaults to None (whole image, no refinement).
         data_preprocessor (dict, optional): Config of the data preprocessor,
             normally mmseg's ``SegDataPreProcessor``. Defaults to None.
         init_cfg (dict or list[dict], optional): Initialization config.
@@ -86,6 +96,9 @@ class ReconstructionSegmentor(BaseSegmentor):
         if test_mode != 'whole':
             raise ValueError('ReconstructionSegmentor supports only '
                              f"test_cfg.mode='whole', got {test_mode!r}")
+        refine = (test_cfg or {}).get('refine')
+        self.test_refinement = None if refine is None else MODELS.build(
+            refine)
         self.num_classes = num_classes
         self.out_channels = num_classes
         self.background_index = background_index
@@ -105,8 +118,21 @@ class ReconstructionSegmentor(BaseSegmentor):
         self.imagelet_decoder = None if imagelet_decoder is None else \
             self._build_decoder(imagelet_decoder, 3 * num_classes,
                                 feature_channels, 'imagelet_decoder')
-        self.losses = nn.ModuleList(MODELS.build(cfg) for cfg in losses)
+        self.losses = nn.ModuleList(
+            MODELS.build(self._with_background_index(cfg)) for cfg in losses)
         self._check_frozen_classifiers()
+
+    def _with_background_index(self, cfg: ConfigType) -> dict:
+        """A loss config with ``background_index`` set to the segmentor's
+        when its class takes that argument and the config does not set
+        it."""
+        cfg = dict(cfg)
+        loss_cls = MODELS.get(cfg['type']) if isinstance(
+            cfg['type'], str) else cfg['type']
+        if loss_cls is not None and 'background_index' in inspect.signature(
+                loss_cls).parameters:
+            cfg.setdefault('background_index', self.background_index)
+        return cfg
 
     def _build_decoder(self, cfg: ConfigType, out_channels: int,
                        feature_channels: Optional[List[int]],
@@ -240,7 +266,13 @@ class ReconstructionSegmentor(BaseSegmentor):
         decomposition = self.decompose(inputs)
         losses = dict()
         for loss_module in self.losses:
-            value = loss_module(decomposition, inputs, data_samples)
+            loss_inputs = decomposition
+            if hasattr(loss_module, 'make_view'):
+                view = loss_module.make_view(inputs)
+                loss_inputs = dict(
+                    decomposition,
+                    view_mask_logits=self.encode_decode(view, None))
+            value = loss_module(loss_inputs, inputs, data_samples)
             name = loss_module.loss_name
             losses[name] = losses[name] + value if name in losses else value
         return losses
@@ -261,12 +293,16 @@ class ReconstructionSegmentor(BaseSegmentor):
             and ``pred_sem_seg`` (1, H, W) at ``ori_shape`` (see
             ``postprocess_result``), and the tensor field
             ``pred_tag_scores`` (K,): the mean of each class's softmax mask
-            over the image.
+            over the image. With ``test_cfg.refine``, ``seg_logits`` are the
+            logs of the refined masks.
         """
         batch_img_metas = None if data_samples is None else [
             data_sample.metainfo for data_sample in data_samples
         ]
         seg_logits = self.encode_decode(inputs, batch_img_metas)
+        if self.test_refinement is not None:
+            refined = self.test_refinement(inputs, seg_logits.softmax(dim=1))
+            seg_logits = refined.clamp(min=1e-8).log()
         data_samples = self.postprocess_result(seg_logits, data_samples)
         for data_sample in data_samples:
             tag_scores = data_sample.seg_logits.data.softmax(dim=0).mean(

@@ -1,5 +1,12 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 from .class_layout import check_class_layout
+from .pixel_adaptive_refinement import (PixelAdaptiveRefinement,
+                                        colour_affinities, gather_neighbours)
+from .refined_pseudo_labels import holds_all_tags, masks_to_pseudo_labels
 from .stage1_classifier import load_frozen_classifier
 
-__all__ = ['check_class_layout', 'load_frozen_classifier']
+__all__ = [
+    'PixelAdaptiveRefinement', 'check_class_layout', 'colour_affinities',
+    'gather_neighbours', 'holds_all_tags', 'load_frozen_classifier',
+    'masks_to_pseudo_labels'
+]
