@@ -8,6 +8,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
+from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
@@ -82,13 +83,22 @@ def test_losses_finite_with_empty_and_full_masks(segmentor, filled_class,
         areas[filled_class] = 1
         data_sample.set_field(areas, 'gt_tag_areas', dtype=torch.Tensor)
     inputs = torch.randn(2, 3, SIZE, SIZE)
+    # past every warm-up, so the self-training loss is on
+    MessageHub.get_current_instance().update_info('iter', 10**6)
 
-    losses = {
-        loss.loss_name: loss(decomposition, inputs, batch['data_samples'])
-        for loss in segmentor.losses
-    }
+    losses = {}
+    for loss in segmentor.losses:
+        loss_inputs = decomposition
+        if hasattr(loss, 'make_view'):  # the view's logits: saturated too
+            loss_inputs = dict(
+                decomposition,
+                view_mask_logits=loss.make_view(
+                    decomposition['mask_logits']))
+        losses[loss.loss_name] = loss(loss_inputs, inputs,
+                                      batch['data_samples'])
+    MessageHub.get_current_instance().update_info('iter', 0)
 
-    assert len(losses) == 3
+    assert len(losses) == len(segmentor.losses) == 6
     assert_finite_losses_and_gradients(losses, decomposition['mask_logits'],
                                        decomposition['imagelets'])
 
