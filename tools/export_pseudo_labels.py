@@ -21,8 +21,8 @@ skipped files are listed with their count.
 Example::
 
     python tools/export_pseudo_labels.py \\
-        configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py \\
-        work_dirs/recdec_unet-w16_1xb8-20e_weak-demo-64x64/epoch_20.pth \\
+        configs/recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py \\
+        work_dirs/recdec_unet-w16_1xb8-10e_weak-demo-64x64/epoch_10.pth \\
         --split train --out-dir data/weak_demo_pseudo
 """
 import argparse

@@ -17,8 +17,8 @@ files are listed with their count.
 Example::
 
     python tools/inference.py \\
-        configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py \\
-        work_dirs/recdec_unet-w16_1xb8-20e_weak-demo-64x64/epoch_20.pth \\
+        configs/recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py \\
+        work_dirs/recdec_unet-w16_1xb8-10e_weak-demo-64x64/epoch_10.pth \\
         data/weak_demo/images/val --out-dir work_dirs/inference --overlay
 """
 import argparse

@@ -38,7 +38,7 @@ CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
 DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
 DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
-                    'recdec_unet-w16_1xb8-20e_weak-demo-64x64.py')
+                    'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py')
 
 
 def parse_args() -> argparse.Namespace:

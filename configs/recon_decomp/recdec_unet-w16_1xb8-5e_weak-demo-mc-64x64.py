@@ -4,7 +4,7 @@
 # budget) validated after each.
 # Stage 1 first:
 #   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64.py
-_base_ = './recdec_unet-w16_1xb8-20e_weak-demo-64x64.py'
+_base_ = './recdec_unet-w16_1xb8-10e_weak-demo-64x64.py'
 data_root = 'data/weak_demo_mc'
 stage1_checkpoint = ('work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64/'
                      'epoch_10.pth')

@@ -1,9 +1,10 @@
 # Supervised upper bound on the embedded demo data: the method's encoder and
-# mask decoder with its schedule (inherited from the stage-2 demo config),
+# mask decoder with its optimiser (inherited from the demo segmentor config)
+# for 20 epochs,
 # trained with pixel cross-entropy on the ground-truth masks; no image-let
 # decoder, no stage-1 classifier, no test-time refinement. The only config
 # that trains on masks.
-_base_ = ['../recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py']
+_base_ = ['../recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(
     imagelet_decoder=None,
     losses=[dict(type='PixelCrossEntropyLoss')],
@@ -17,3 +18,4 @@ train_pipeline = [
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 custom_hooks = []
+train_cfg = dict(max_epochs=20)

@@ -14,9 +14,9 @@ from test_benchmark_quality import tiny_stage1  # isort: skip
 
 REPO = Path(__file__).parents[2]
 CONFIGS = [
-    'configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py',
+    'configs/recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py',
     'configs/recon_decomp/ablation/'
-    'recdec-base_unet-w16_1xb8-20e_weak-demo-64x64.py'
+    'recdec-base_unet-w16_1xb8-10e_weak-demo-64x64.py'
 ]
 
 

@@ -26,7 +26,7 @@ REPO = Path(__file__).parents[2]
 CLS_CONFIG = REPO / 'configs/tag_classifier/' \
     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py'
 SEG_CONFIG = REPO / 'configs/recon_decomp/' \
-    'recdec_unet-w16_1xb8-20e_weak-demo-64x64.py'
+    'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py'
 
 
 def run_tool(tool: str, *args) -> str:

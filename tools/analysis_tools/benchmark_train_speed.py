@@ -11,7 +11,7 @@ runner's log in ``--work-dir`` (a temporary directory by default).
 Examples::
 
     python tools/analysis_tools/benchmark_train_speed.py \\
-        configs/recon_decomp/recdec_unet-w16_1xb8-20e_weak-demo-64x64.py
+        configs/recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py
     python tools/analysis_tools/benchmark_train_speed.py CONFIG.py \\
         --iters 30 --warmup 5 --amp --channels-last
 """

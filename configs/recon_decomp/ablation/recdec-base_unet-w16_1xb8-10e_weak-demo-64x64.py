@@ -1,7 +1,7 @@
 # Ablation base: the demo segmentor before the components of the field were
 # added (reconstruction, Eq. 4, the paper's L_cls on bounded, detached
 # image-lets, lambdas 1, gradient clipping), no test-time refinement.
-_base_ = ['../recdec_unet-w16_1xb8-20e_weak-demo-64x64.py']
+_base_ = ['../recdec_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(
     losses=[
         dict(type='ReconstructionLoss', loss_weight=1.0),

@@ -1,6 +1,6 @@
 # Ablation: the base with the size-focal mask loss of single-stage weak
 # segmentation (SizeFocalMaskLoss) in place of Eq. 4 (MaskAreaLoss).
-_base_ = ['./recdec-base_unet-w16_1xb8-20e_weak-demo-64x64.py']
+_base_ = ['./recdec-base_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(losses=[
     dict(type='SizeFocalMaskLoss', loss_weight=1.0)
     if loss.type == 'MaskAreaLoss' else loss for loss in _base_.model.losses

@@ -1,6 +1,6 @@
 # Ablation: the base with self-training on its masks refined by
 # pixel-adaptive refinement (RefinedPseudoLabelLoss) after 500 iterations.
-_base_ = ['./recdec-base_unet-w16_1xb8-20e_weak-demo-64x64.py']
+_base_ = ['./recdec-base_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(losses=_base_.model.losses + [
     dict(
         type='RefinedPseudoLabelLoss',
