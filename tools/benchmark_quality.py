@@ -38,12 +38,12 @@ from typing import Dict, List, Optional
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, average_rows, cam_rows, check_splits,
-                            configure_pseudo_label_stage, configure_stage,
-                            evaluate_checkpoint, format_method_gaps,
-                            format_quality_table, iou_row, run_tool,
-                            set_cam_checkpoint, set_classifier_checkpoint,
-                            set_training_budget, split_dataset_cfgs,
+from mmweakseg.apis import (QualityRow, average_rows, cam_rows,
+                            check_stage_data, configure_pseudo_label_stage,
+                            configure_stage, evaluate_checkpoint,
+                            format_method_gaps, format_quality_table, iou_row,
+                            run_tool, set_cam_checkpoint,
+                            set_classifier_checkpoint, set_training_budget,
                             train_and_test)
 from mmweakseg.utils import add_dataset_args
 
@@ -145,25 +145,21 @@ def main() -> None:
     minutes: Dict[str, float] = {}
     os.makedirs(args.work_dir, exist_ok=True)
 
-    dataset_cfgs = split_dataset_cfgs(
-        args.data_root,
-        args.layout,
-        classes=args.classes,
-        background=args.background)
-    reports = check_splits(dataset_cfgs)
+    try:
+        reports, stage = check_stage_data(args.data_root, args.layout,
+                                          args.classes, args.background)
+    except ValueError as error:
+        sys.exit(f'benchmark_quality.py: error: {error}')
     for report in reports.values():
         print(report.format())
-    if any(report.problems for report in reports.values()):
+    if stage is None:
         sys.exit('the dataset has problems (listed above); fix them first')
     if reports['val'].num_masks < reports['val'].num_images:
         sys.exit('the benchmark measures mIoU: every val image needs a mask '
                  f'({reports["val"].num_masks} of '
                  f'{reports["val"].num_images} have one)')
-    classes = list(reports['train'].classes)
-    stage = dict(
-        dataset_cfgs=dataset_cfgs,
-        classes=classes,
-        background_index=classes.index(args.background))
+    classes = stage['classes']
+    dataset_cfgs = stage['dataset_cfgs']
     with_supervised = (
         reports['train'].num_masks == reports['train'].num_images)
 

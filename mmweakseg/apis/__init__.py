@@ -11,13 +11,15 @@ from .quality_benchmark import (QualityRow, average_rows, cam_rows,
                                 format_quality_table, iou_row,
                                 set_cam_checkpoint, set_training_budget)
 from .stage_runner import evaluate_checkpoint, run_tool, train_and_test
-from .two_stage_pipeline import (SPLITS, check_splits, configure_stage,
+from .two_stage_pipeline import (SPLITS, check_splits, check_stage_data,
+                                 configure_stage,
                                  find_checkpoint, read_test_metrics,
                                  set_classifier_checkpoint, set_stage_data,
                                  split_dataset_cfgs)
 
 __all__ = [
-    'SPLITS', 'check_splits', 'configure_stage', 'find_checkpoint',
+    'SPLITS', 'check_splits', 'check_stage_data', 'configure_stage',
+    'find_checkpoint',
     'read_test_metrics', 'set_classifier_checkpoint', 'set_stage_data',
     'split_dataset_cfgs',
     'init_weak_segmentor', 'build_inference_pipeline', 'predict_images',

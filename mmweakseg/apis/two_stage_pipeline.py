@@ -99,6 +99,38 @@ def check_splits(dataset_cfgs: Dict[str, dict],
     return reports
 
 
+def check_stage_data(data_root: str,
+                     layout: str,
+                     classes: Optional[List[str]] = None,
+                     background: str = 'background'
+                     ) -> Tuple[Dict[str, DatasetReport], Optional[dict]]:
+    """Check both splits of a dataset for a command that trains stages on
+    it (:func:`split_dataset_cfgs` and :func:`check_splits`).
+
+    Returns:
+        tuple[dict, dict | None]: The report of each split and, when no
+        split has a problem, the keyword arguments of
+        :func:`configure_stage` (``dataset_cfgs``, ``classes``,
+        ``background_index``); None otherwise.
+
+    Raises:
+        ValueError: ``background`` is not one of the train split's classes.
+    """
+    dataset_cfgs = split_dataset_cfgs(
+        data_root, layout, classes=classes, background=background)
+    reports = check_splits(dataset_cfgs)
+    if any(report.problems for report in reports.values()):
+        return reports, None
+    names = list(reports['train'].classes)
+    if background not in names:
+        raise ValueError(f'the background class {background!r} is not one '
+                         f'of the classes {names}')
+    return reports, dict(
+        dataset_cfgs=dataset_cfgs,
+        classes=names,
+        background_index=names.index(background))
+
+
 def set_stage_data(cfg: Config, dataset_cfgs: Dict[str, dict],
                    classes: List[str]) -> Config:
     """Point a stage's dataloaders at the data.

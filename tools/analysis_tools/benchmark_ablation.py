@@ -32,11 +32,11 @@ from typing import Dict, List
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, average_rows, check_splits,
+from mmweakseg.apis import (QualityRow, average_rows, check_stage_data,
                             configure_stage, evaluate_checkpoint,
                             format_quality_table, iou_row, read_test_metrics,
                             run_tool, set_classifier_checkpoint,
-                            set_training_budget, split_dataset_cfgs)
+                            set_training_budget)
 from mmweakseg.utils import add_dataset_args
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -123,21 +123,16 @@ def train_seed(config: str, seed: int, args: argparse.Namespace,
 def main() -> None:
     args = parse_args()
     start = time.time()
-    dataset_cfgs = split_dataset_cfgs(
-        args.data_root,
-        args.layout,
-        classes=args.classes,
-        background=args.background)
-    reports = check_splits(dataset_cfgs)
-    if any(report.problems for report in reports.values()):
+    try:
+        reports, stage = check_stage_data(args.data_root, args.layout,
+                                          args.classes, args.background)
+    except ValueError as error:
+        sys.exit(f'benchmark_ablation.py: error: {error}')
+    if stage is None:
         for report in reports.values():
             print(report.format())
         sys.exit('the dataset has problems (listed above); fix them first')
-    classes = list(reports['train'].classes)
-    stage = dict(
-        dataset_cfgs=dataset_cfgs,
-        classes=classes,
-        background_index=classes.index(args.background))
+    classes = stage['classes']
 
     jobs = [(config, seed) for config in args.configs for seed in args.seeds]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

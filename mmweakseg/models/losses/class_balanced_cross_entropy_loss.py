@@ -1,7 +1,6 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 from typing import Optional
 
-import torch
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
