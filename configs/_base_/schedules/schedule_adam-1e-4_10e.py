@@ -8,7 +8,8 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=True),
+    logger=dict(
+        type='MainProcessLoggerHook', interval=50, log_metric_by_epoch=True),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # CheckpointHook that a kill while saving cannot corrupt (atomic writes,
     # last_checkpoint updated after the save, old checkpoints deleted last)
