@@ -96,7 +96,8 @@ def test_train_speed_tool_amp_channels_last(tiny_setup):
     assert float(difference) < 1e-3
     assert 'non-finite' not in output
     for part in ('data loading', 'train_step',
-                 'hook LoggerHook.after_train_iter', 'data preprocessor',
+                 'hook MainProcessLoggerHook.after_train_iter',
+                 'data preprocessor',
                  'backbone forward', 'backbone backward',
                  'mask_decoder backward', 'imagelet_decoder forward',
                  'loss_recon backward', 'loss_cls forward',
