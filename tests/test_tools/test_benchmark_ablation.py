@@ -73,3 +73,18 @@ def test_ablation_on_tiny_data(tmp_path):
     again = run_ablation(data_root, work_dir, stage1)
     assert checkpoint.stat().st_mtime == mtime  # nothing retrained
     assert again.splitlines()[1:-1] == table.splitlines()[1:-1]
+
+
+def test_missing_stage1_checkpoint_stops_before_training(tmp_path):
+    result = subprocess.run([
+        sys.executable, 'tools/analysis_tools/benchmark_ablation.py',
+        str(tmp_path / 'data'), '--work-dir',
+        str(tmp_path / 'work'), '--stage1-checkpoint',
+        str(tmp_path / 'no.pth'), '--configs', CONFIGS[0]
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert 'no.pth' in result.stderr and 'not a file' in result.stderr
+    assert not (tmp_path / 'work').exists()

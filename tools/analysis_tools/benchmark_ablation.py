@@ -123,6 +123,10 @@ def train_seed(config: str, seed: int, args: argparse.Namespace,
 def main() -> None:
     args = parse_args()
     start = time.time()
+    if not osp.isfile(args.stage1_checkpoint):
+        sys.exit('benchmark_ablation.py: error: --stage1-checkpoint '
+                 f'{args.stage1_checkpoint!r} is not a file; expected the '
+                 'checkpoint of a trained stage-1 classifier')
     try:
         reports, stage = check_stage_data(args.data_root, args.layout,
                                           args.classes, args.background)
