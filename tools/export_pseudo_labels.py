@@ -5,7 +5,7 @@ The images of the config's ``<split>_dataloader`` dataset are segmented and
 written to ``OUT/masks/<split>/`` with a new annotation file
 ``OUT/annotations/<split>.json`` (original images and tags, pseudo masks) for
 training a standard segmentation model in stage 2, e.g.
-``configs/stage2/fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py``. By
+``configs/retrained/fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py``. By
 default each pixel's class is chosen among the image's tags only (the tags
 are known for the whole split); ``--no-tag-restriction`` keeps the plain
 argmax. ``--min-confidence P`` writes pixels whose class probability is
@@ -29,10 +29,10 @@ import argparse
 import sys
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.apis import (check_images, export_pseudo_labels,
-                            format_skipped, init_weak_segmentor)
+from mmweakseg.apis import export_pseudo_labels, init_weak_segmentor
+from mmweakseg.apis.inference import check_images, format_skipped
+from mmweakseg.datasets import build_dataset_from_config
 from mmweakseg.utils import add_model_args
-from mmweakseg.visualization import build_dataset_from_config
 
 
 def parse_args() -> argparse.Namespace:

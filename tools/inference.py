@@ -25,8 +25,8 @@ import argparse
 import sys
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
-from mmweakseg.apis import (check_images, find_images, format_skipped,
-                            init_weak_segmentor, segment_folder)
+from mmweakseg.apis import init_weak_segmentor, segment_folder
+from mmweakseg.apis.inference import check_images, find_images, format_skipped
 from mmweakseg.utils import add_model_args
 
 

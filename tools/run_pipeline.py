@@ -7,7 +7,7 @@ evaluate both and draw the figures.
         [--layout annotation|folder] [--make-demo-data]
 
 Every stage runs through ``tools/train.py`` / ``tools/test.py`` on a config
-dumped into ``WORK_DIR`` (``stage1_classifier.py``, ``stage2_segmentor.py``),
+dumped into ``WORK_DIR`` (``classifier.py``, ``segmentor.py``),
 so any stage can be rerun or changed by hand.
 
 Errors (data problems found by the checker, an unreadable data root or
@@ -26,15 +26,14 @@ from typing import Optional, Tuple
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (SPLITS, check_splits, configure_stage, run_tool,
-                            set_classifier_checkpoint, split_dataset_cfgs,
-                            train_and_test)
-from mmweakseg.datasets import config_crop_size
-from mmweakseg.utils import (add_dataset_args, created_or_removed,
-                             make_demo_dataset)
+from mmweakseg.datasets import config_crop_size, make_demo_dataset
+from mmweakseg.utils import add_dataset_args, created_or_removed
+from mmweakseg.workflows import (SPLITS, check_splits, configs_dir,
+                                 configure_stage, run_tool,
+                                 set_classifier_checkpoint, split_dataset_cfgs,
+                                 tools_dir, train_and_test)
 
-TOOLS = osp.dirname(osp.abspath(__file__))
-CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
+CONFIGS = configs_dir()
 DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
 DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
@@ -109,17 +108,17 @@ def run(args: argparse.Namespace) -> None:
 
     # the data was checked above: the stages skip train.py's check
     train_args = ['--skip-data-check']
-    cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'stage1_classifier',
-                                           args.work_dir, TOOLS, train_args)
+    cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'classifier',
+                                           args.work_dir, train_args)
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
-    seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'stage2_segmentor',
-                                           args.work_dir, TOOLS, train_args)
-    seg_config = osp.join(args.work_dir, 'stage2_segmentor.py')
+    seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'segmentor',
+                                           args.work_dir, train_args)
+    seg_config = osp.join(args.work_dir, 'segmentor.py')
 
     figures_dir = osp.join(args.work_dir, 'figures')
     for split in SPLITS:
         run_tool(
-            TOOLS, osp.join('analysis_tools', 'draw_figures.py'),
+            osp.join('analysis_tools', 'draw_figures.py'),
             [seg_config, seg_ckpt, '--out-dir', figures_dir, '--split', split,
              '--num', str(args.num_figures), '--decompose', '4'])
 
@@ -142,7 +141,7 @@ def main() -> None:
     try:
         run(args)
     except subprocess.CalledProcessError as error:
-        tool = osp.relpath(error.cmd[1], TOOLS)
+        tool = osp.relpath(error.cmd[1], tools_dir())
         sys.exit(f'run_pipeline.py: error: tools/{tool} exited with code '
                  f'{error.returncode} (its messages are above); the configs '
                  f'in {args.work_dir} rerun the stage by hand')

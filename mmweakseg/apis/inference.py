@@ -26,14 +26,13 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from PIL import Image
 
-from mmweakseg.datasets import (WeakTagDataError, make_palette,
-                                read_image_as_bgr)
+from mmweakseg.datasets import (WeakTagDataError, read_image_as_bgr,
+                                save_label_map)
+from mmweakseg.utils import IMAGE_SUFFIXES, make_palette
 from mmweakseg.visualization import overlay_label_map
 
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 ANNOTATION_LOADERS = ('LoadAnnotations', 'LoadWeakAnnotations')
 IMAGE_LOADER = 'LoadRGBImageFromFile'
-MAX_PNG_CLASSES = 256
 
 
 def init_weak_segmentor(config: Union[str, Path, Config],
@@ -207,40 +206,6 @@ def _predict_batch(model: BaseSegmentor,
         dict(
             inputs=[item['inputs'] for item in items],
             data_samples=[item['data_samples'] for item in items]))
-
-
-def save_label_map(label_map: np.ndarray, path: str,
-                   palette: Sequence[Sequence[int]]) -> None:
-    """Write a label map as a palette (``P`` mode) PNG.
-
-    The pixel values are the class indices (what
-    :func:`mmweakseg.datasets.read_label_map` reads back), 255 where a
-    pseudo-label is ignored; the palette colours them in image viewers
-    (it is padded to 256 colours, ignored pixels white, so that PIL keeps
-    8 bits per pixel).
-
-    Args:
-        label_map (np.ndarray): Class indices ``(H, W)`` in ``[0, 256)``.
-        path (str): Output file; missing folders are created.
-        palette (Sequence[Sequence[int]]): ``[R, G, B]`` per class, at most
-            256.
-    """
-    if label_map.ndim != 2:
-        raise ValueError(
-            f'expected a label map of shape (H, W), got {label_map.shape}')
-    if len(palette) > MAX_PNG_CLASSES:
-        raise ValueError(f'a palette PNG holds at most {MAX_PNG_CLASSES} '
-                         f'colours, got a palette of {len(palette)}')
-    if label_map.min() < 0 or label_map.max() >= MAX_PNG_CLASSES:
-        raise ValueError(
-            f'a palette PNG holds class indices in [0, {MAX_PNG_CLASSES}), '
-            f'got values in [{label_map.min()}, {label_map.max()}]')
-    image = Image.fromarray(label_map.astype(np.uint8))
-    colours = [list(map(int, colour)) for colour in palette]
-    colours += [[255, 255, 255]] * (MAX_PNG_CLASSES - len(colours))
-    image.putpalette([channel for colour in colours for channel in colour])
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    image.save(path)
 
 
 def find_images(input_dir: str,

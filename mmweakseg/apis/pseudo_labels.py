@@ -2,8 +2,6 @@
 """Export a segmentor's predictions on a dataset split as pseudo-labels: the
 masks a standard fully supervised model is trained on in the second stage
 of weak segmentation."""
-import json
-import os
 import os.path as osp
 import warnings
 from pathlib import Path
@@ -15,7 +13,8 @@ from mmseg.models import BaseSegmentor
 from torch import Tensor
 from torch.utils.data import Dataset
 
-from .inference import label_map_names, predict_images, save_label_map
+from mmweakseg.datasets import dump_annotation_file, save_label_map
+from .inference import label_map_names, predict_images
 
 
 def restrict_to_tags(seg_logits: Tensor, gt_tags: Tensor) -> Tensor:
@@ -160,16 +159,12 @@ def export_pseudo_labels(model: BaseSegmentor,
         entries.append(_annotation_entry(info, seg_map_path, classes))
 
     ann_file = osp.join(out_dir, 'annotations', f'{split}.json')
-    os.makedirs(osp.dirname(ann_file), exist_ok=True)
-    annotation = dict(
-        metainfo=dict(
-            classes=classes,
-            background=classes[metainfo['background_index']],
-            palette=[list(map(int, colour))
-                     for colour in metainfo['palette']]),
-        data_list=entries)
-    with open(ann_file, 'w') as f:
-        json.dump(annotation, f, indent=1)
+    dump_annotation_file(
+        ann_file,
+        classes,
+        entries,
+        background=classes[metainfo['background_index']],
+        palette=[list(map(int, colour)) for colour in metainfo['palette']])
     return ann_file
 
 

@@ -1,5 +1,4 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-import colorsys
 import logging
 import os.path as osp
 from collections import Counter
@@ -10,32 +9,12 @@ import numpy as np
 from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 
+from mmweakseg.utils import make_palette
+
 from .errors import WeakTagDataError
 
 DEFAULT_BACKGROUND = 'background'
 ENTRY_KEYS = ('img_path', 'tags')
-
-
-def make_palette(num_classes: int, background_index: int) -> List[List[int]]:
-    """Build a deterministic palette: black background, and foreground
-    colours spread around the hue circle by the golden ratio.
-
-    Args:
-        num_classes (int): Number of classes K.
-        background_index (int): Index of the background class.
-
-    Returns:
-        list[list[int]]: K ``[R, G, B]`` colours.
-    """
-    palette = []
-    for index in range(num_classes):
-        if index == background_index:
-            palette.append([0, 0, 0])
-            continue
-        hue = (index * 0.618033988749895) % 1.0
-        rgb = colorsys.hsv_to_rgb(hue, 0.75, 0.95)
-        palette.append([int(round(255 * c)) for c in rgb])
-    return palette
 
 
 class BaseWeakTagDataset(BaseSegDataset):

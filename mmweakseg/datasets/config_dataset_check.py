@@ -6,7 +6,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
-from .dataset_checker import (DatasetReport, build_dataset_to_check,
+from .builder import build_dataset_to_check
+from .dataset_checker import (DatasetReport,
                               check_dataset)
 
 SPLITS = ('train', 'val', 'test')

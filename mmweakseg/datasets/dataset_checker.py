@@ -1,13 +1,11 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Full check and statistics of a weak-tag dataset, for
 ``tools/analysis_tools/check_dataset.py``."""
-import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmseg.registry import DATASETS
 
 from .base_weak_tag_dataset import BaseWeakTagDataset
 from .errors import WeakTagDataError
@@ -146,40 +144,6 @@ class DatasetReport:
             lines.append('problems:')
             lines.extend(f'  - {problem}' for problem in self.problems)
         return '\n'.join(lines)
-
-
-def build_dataset_to_check(dataset_cfg: dict,
-                           metainfo: Optional[dict] = None
-                           ) -> BaseWeakTagDataset:
-    """Build a weak-tag dataset from its config without loading it.
-
-    Dataset wrappers with a single inner ``dataset`` (e.g.
-    ``RepeatDataset``) are unwrapped; the pipeline is dropped and
-    ``lazy_init`` set, so that :func:`check_dataset` can collect every
-    problem instead of failing at construction.
-
-    Args:
-        dataset_cfg (dict): A dataset config, e.g.
-            ``cfg.train_dataloader.dataset``.
-        metainfo (dict, optional): Entries overriding the config's
-            metainfo, e.g. ``dict(classes=[...])``. Defaults to None.
-
-    Returns:
-        BaseWeakTagDataset: The unloaded dataset.
-    """
-    dataset_cfg = copy.deepcopy(dict(dataset_cfg))
-    while 'dataset' in dataset_cfg:
-        dataset_cfg = dict(dataset_cfg['dataset'])
-    dataset_cfg.update(pipeline=[], lazy_init=True)
-    if metainfo:
-        dataset_cfg['metainfo'] = dict(
-            dataset_cfg.get('metainfo') or {}, **metainfo)
-    dataset = DATASETS.build(dataset_cfg)
-    if not isinstance(dataset, BaseWeakTagDataset):
-        raise TypeError(
-            f'dataset type {dataset_cfg.get("type")!r} is not a weak-tag '
-            'dataset; expected WeakTagDataset or WeakTagFolderDataset')
-    return dataset
 
 
 def check_dataset(dataset: BaseWeakTagDataset,

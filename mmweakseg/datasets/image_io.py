@@ -1,12 +1,14 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Decoding of images and label maps shared by the loading transforms and
-the dataset checker.
+the dataset checker, and the writing of label maps.
 
 Both apply the EXIF orientation of a file (as PIL's
 ``ImageOps.exif_transpose``), so an image and its mask are used as image
 viewers display them, e.g. a phone photo taken in portrait mode."""
 import io
-from typing import Optional, Tuple
+import os
+import os.path as osp
+from typing import Optional, Sequence, Tuple
 
 import mmengine.fileio as fileio
 import numpy as np
@@ -15,6 +17,7 @@ from PIL import Image, ImageOps
 from .errors import WeakTagDataError
 
 IGNORE_INDEX = 255
+MAX_PNG_CLASSES = 256  # class indices a palette PNG holds
 SIXTEEN_BIT_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')
 ALPHA_MODES = ('RGBA', 'RGBa', 'LA', 'La', 'PA')
 DECODE_ERRORS = (OSError, SyntaxError, ValueError,
@@ -198,3 +201,37 @@ def read_label_map(path: str,
             f'index; expected values in [0, {num_classes}) or '
             f'{IGNORE_INDEX} (ignore)')
     return label_map.astype(np.uint8)
+
+
+def save_label_map(label_map: np.ndarray, path: str,
+                   palette: Sequence[Sequence[int]]) -> None:
+    """Write a label map as a palette (``P`` mode) PNG.
+
+    The pixel values are the class indices (what
+    :func:`read_label_map` reads back), 255 where a
+    pseudo-label is ignored; the palette colours them in image viewers
+    (it is padded to 256 colours, ignored pixels white, so that PIL keeps
+    8 bits per pixel).
+
+    Args:
+        label_map (np.ndarray): Class indices ``(H, W)`` in ``[0, 256)``.
+        path (str): Output file; missing folders are created.
+        palette (Sequence[Sequence[int]]): ``[R, G, B]`` per class, at most
+            256.
+    """
+    if label_map.ndim != 2:
+        raise ValueError(
+            f'expected a label map of shape (H, W), got {label_map.shape}')
+    if len(palette) > MAX_PNG_CLASSES:
+        raise ValueError(f'a palette PNG holds at most {MAX_PNG_CLASSES} '
+                         f'colours, got a palette of {len(palette)}')
+    if label_map.min() < 0 or label_map.max() >= MAX_PNG_CLASSES:
+        raise ValueError(
+            f'a palette PNG holds class indices in [0, {MAX_PNG_CLASSES}), '
+            f'got values in [{label_map.min()}, {label_map.max()}]')
+    image = Image.fromarray(label_map.astype(np.uint8))
+    colours = [list(map(int, colour)) for colour in palette]
+    colours += [[255, 255, 255]] * (MAX_PNG_CLASSES - len(colours))
+    image.putpalette([channel for colour in colours for channel in colour])
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    image.save(path)

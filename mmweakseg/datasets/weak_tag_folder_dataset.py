@@ -5,11 +5,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 import mmengine.fileio as fileio
 from mmseg.registry import DATASETS
 
+from mmweakseg.utils import IMAGE_SUFFIXES
 from .base_weak_tag_dataset import DEFAULT_BACKGROUND, BaseWeakTagDataset
 from .errors import WeakTagDataError
-
-IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
-
 
 @DATASETS.register_module()
 class WeakTagFolderDataset(BaseWeakTagDataset):
@@ -36,7 +34,7 @@ class WeakTagFolderDataset(BaseWeakTagDataset):
 
     Args:
         img_suffixes (Sequence[str]): Image file suffixes.
-            Defaults to ``('.jpg', '.jpeg', '.png', '.bmp', '.webp')``.
+            Defaults to :data:`~mmweakseg.utils.IMAGE_SUFFIXES`.
 
     Raises:
         WeakTagDataError: at construction, when the root is missing, a
@@ -45,7 +43,7 @@ class WeakTagFolderDataset(BaseWeakTagDataset):
     """
 
     def __init__(self,
-                 img_suffixes: Sequence[str] = IMG_SUFFIXES,
+                 img_suffixes: Sequence[str] = IMAGE_SUFFIXES,
                  metainfo: Optional[dict] = None,
                  data_root: Optional[str] = None,
                  data_prefix: dict = dict(img_path=''),

@@ -1,8 +1,7 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 from .decomposition import draw_decomposition
 from .denormalize import ImageDenormalizer
-from .figures import (SampleDecomposition, build_dataset_from_config,
-                      build_model_from_config, decompose_sample,
+from .figures import (SampleDecomposition, decompose_sample,
                       draw_dataset_figures, eval_mode, sample_by_presence)
 from .grid import draw_mask_grid, resize_to_tile, tag_presence
 from .layout import add_title, arrange_tiles
@@ -14,6 +13,5 @@ __all__ = [
     'TEXT_STRIP_HEIGHT', 'arrange_tiles', 'add_title', 'tag_presence',
     'resize_to_tile', 'draw_mask_grid', 'draw_decomposition',
     'SampleDecomposition', 'eval_mode', 'decompose_sample',
-    'build_model_from_config', 'build_dataset_from_config',
     'sample_by_presence', 'draw_dataset_figures'
 ]

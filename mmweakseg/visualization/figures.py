@@ -2,7 +2,6 @@
 """Run a model's decomposition on dataset samples and draw the paper's
 figures (library side of ``tools/analysis_tools/draw_figures.py``, also used
 by :class:`DecompositionVisualizationHook`)."""
-import copy
 import os
 import os.path as osp
 from contextlib import contextmanager
@@ -12,10 +11,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
-from mmengine.runner import load_checkpoint
-from mmseg.registry import DATASETS, MODELS
 from PIL import Image
 from torch import nn
 from torch.utils.data import Dataset
@@ -23,9 +19,6 @@ from torch.utils.data import Dataset
 from .decomposition import draw_decomposition
 from .denormalize import ImageDenormalizer
 from .grid import draw_mask_grid, tag_presence
-
-SPLITS = ('train', 'val')
-
 
 @dataclass
 class SampleDecomposition:
@@ -78,45 +71,6 @@ def decompose_sample(model: nn.Module, sample: dict) -> SampleDecomposition:
         inputs=inputs[0, :, :height, :width].cpu().numpy(),
         masks=outputs['masks'][0, :, :height, :width].cpu().numpy(),
         imagelets=outputs['imagelets'][0, ..., :height, :width].cpu().numpy())
-
-
-def build_model_from_config(cfg: Config,
-                            checkpoint: str,
-                            device: str = 'cpu') -> nn.Module:
-    """Build ``cfg.model``, load ``checkpoint`` and return it in eval mode on
-    ``device``."""
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu')
-    return model.to(device).eval()
-
-
-def _unwrap_dataset_cfg(dataset_cfg: ConfigDict, key: str) -> ConfigDict:
-    """Follow dataset wrappers (e.g. ``RepeatDataset``) down to the dataset
-    that has the pipeline."""
-    while 'pipeline' not in dataset_cfg:
-        if 'dataset' not in dataset_cfg:
-            raise ValueError(f'{key}.dataset must be a dataset with a '
-                             "'pipeline' or a wrapper with one 'dataset', got "
-                             f"type={dataset_cfg.get('type')}")
-        dataset_cfg = dataset_cfg['dataset']
-    return dataset_cfg
-
-
-def build_dataset_from_config(cfg: Config, split: str) -> Dataset:
-    """Build the dataset of ``cfg.<split>_dataloader`` with the validation
-    pipeline, so images are resized like at test time but not augmented."""
-    if split not in SPLITS:
-        raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
-    for key in dict.fromkeys([f'{split}_dataloader', 'val_dataloader']):
-        if cfg.get(key) is None:
-            raise ValueError(f'the config has no {key}')
-    dataset_cfg = copy.deepcopy(
-        _unwrap_dataset_cfg(cfg[f'{split}_dataloader'].dataset,
-                            f'{split}_dataloader'))
-    dataset_cfg.pipeline = copy.deepcopy(
-        _unwrap_dataset_cfg(cfg.val_dataloader.dataset,
-                            'val_dataloader').pipeline)
-    return DATASETS.build(dataset_cfg)
 
 
 def sample_by_presence(present: np.ndarray, num: int,

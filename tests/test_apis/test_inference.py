@@ -11,11 +11,12 @@ from mmengine.config import Config
 from mmseg.structures import SegDataSample
 from PIL import Image
 
-from mmweakseg.apis import (build_inference_pipeline, check_images,
-                            find_images, init_weak_segmentor, label_map_names,
-                            predict_images, save_label_map, segment_folder)
+from mmweakseg.apis import (init_weak_segmentor, predict_images,
+                            segment_folder)
+from mmweakseg.apis.inference import (build_inference_pipeline, check_images,
+                                      find_images, label_map_names)
 from mmweakseg.datasets import (WeakTagDataError, read_image_as_bgr,
-                                read_label_map)
+                                read_label_map, save_label_map)
 
 REPO = Path(__file__).parents[2]
 RESIZE_PIPELINE = [

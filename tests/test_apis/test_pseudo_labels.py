@@ -14,13 +14,13 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import OptimWrapper
 from mmseg.registry import DATASETS, MODELS
 
-from mmweakseg.apis import (export_pseudo_labels, ignore_unconfident,
-                            init_weak_segmentor, predict_images,
-                            restrict_to_tags)
+from mmweakseg.apis import (export_pseudo_labels, init_weak_segmentor,
+                            predict_images)
+from mmweakseg.apis.pseudo_labels import ignore_unconfident, restrict_to_tags
 from mmweakseg.datasets import WeakTagDataset, read_label_map
 
 REPO = Path(__file__).parents[2]
-STAGE2_CONFIG = REPO / 'configs/stage2/' \
+STAGE2_CONFIG = REPO / 'configs/retrained/' \
     'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py'
 ROUND_TRIP_PIPELINE = [
     dict(type='LoadRGBImageFromFile'),

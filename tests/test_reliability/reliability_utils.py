@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import read_test_metrics
+from mmweakseg.workflows import read_test_metrics
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 

@@ -13,7 +13,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmseg.registry import MODELS
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
 from reliability_utils import (CLS_CONFIG, SEG_CONFIG, TINY_CLASSIFIER,
                                make_batch, tiny_segmentor_cfg)
 

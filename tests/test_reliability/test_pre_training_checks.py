@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
 from reliability_utils import (CLS_CONFIG, TINY_CLS_OPTIONS, data_options,
                                save_tiny_classifier, tool_command, tool_env,
                                REPO)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import mmweakseg  # noqa: F401
-from mmweakseg.utils.demo_data import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
 
 TOOL = (
     Path(__file__).parents[2] / 'tools' / 'analysis_tools' /

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
 
 REPO = Path(__file__).parents[2]
 
@@ -115,8 +115,8 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     assert len(mious) == 1, output[-3000:]  # a number, not nan
     assert 'classifier (stage 1): mAP' in output
     assert 'IoU sky' in output and 'IoU cat' in output
-    assert (work_dir / 'stage1_classifier.py').is_file()
-    assert (work_dir / 'stage2_segmentor.py').is_file()
+    assert (work_dir / 'classifier.py').is_file()
+    assert (work_dir / 'segmentor.py').is_file()
     for split in ('train', 'val'):
         assert (work_dir / 'figures' / f'grid_{split}.png').is_file()
 
@@ -128,7 +128,7 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     result = subprocess.run([
         sys.executable,
         str(REPO / 'tools' / 'inference.py'),
-        str(work_dir / 'stage2_segmentor.py'), checkpoint,
+        str(work_dir / 'segmentor.py'), checkpoint,
         str(data_root / 'images'), '--out-dir',
         str(out_dir)
     ],

@@ -13,8 +13,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmweakseg.apis import read_test_metrics
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
+from mmweakseg.workflows import read_test_metrics
 
 REPO = Path(__file__).parents[2]
 CLS_CONFIG = REPO / 'configs/tag_classifier/' \

@@ -1,19 +1,15 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import os.path as osp
 
-import mmcv
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from PIL import Image
 
 import mmweakseg  # noqa: F401
-from mmweakseg.visualization import (TEXT_STRIP_HEIGHT,
-                                     build_dataset_from_config,
-                                     decompose_sample, draw_dataset_figures,
-                                     eval_mode, sample_by_presence)
+from mmweakseg.visualization import (TEXT_STRIP_HEIGHT, decompose_sample,
+                                     draw_dataset_figures, eval_mode,
+                                     sample_by_presence)
 from decomposition_stand_in import (StandInDecomposer, TaggedImages, dog_tags)
 
 
@@ -135,48 +131,3 @@ def test_draw_dataset_figures_errors(tmp_path):
     with pytest.raises(ValueError, match='2 classes but the model 3'):
         draw_dataset_figures(
             StandInDecomposer(num_classes=3), dataset, str(tmp_path))
-
-
-def test_build_dataset_from_config_uses_val_pipeline(tmp_path):
-    for name in ('a', 'b'):
-        mmcv.imwrite(
-            np.zeros((4, 4, 3), np.uint8),
-            str(tmp_path / 'img' / f'{name}.jpg'))
-    base = dict(
-        type='BaseSegDataset',
-        data_root=str(tmp_path),
-        data_prefix=dict(img_path='img'),
-        img_suffix='.jpg',
-        metainfo=dict(classes=('dog', 'background')))
-    cfg = Config(
-        dict(
-            train_dataloader=dict(
-                dataset=dict(
-                    type='RepeatDataset',
-                    times=3,
-                    dataset=dict(
-                        **base,
-                        pipeline=[
-                            dict(type='LoadImageFromFile'),
-                            dict(type='RandomFlip', prob=1.0),
-                            dict(type='PackSegInputs')
-                        ]))),
-            val_dataloader=dict(
-                dataset=dict(
-                    **base,
-                    pipeline=[
-                        dict(type='LoadImageFromFile'),
-                        dict(type='Resize', scale=(8, 8)),
-                        dict(type='PackSegInputs')
-                    ]))))
-    init_default_scope('mmseg')
-    dataset = build_dataset_from_config(cfg, 'train')
-    assert len(dataset) == 2  # the repeat wrapper is dropped
-    assert [type(t).__name__ for t in dataset.pipeline.transforms
-            ] == ['LoadImageFromFile', 'Resize', 'PackSegInputs']
-    assert dataset[0]['inputs'].shape == (3, 8, 8)
-    with pytest.raises(ValueError, match="split must be one of"):
-        build_dataset_from_config(cfg, 'test')
-    with pytest.raises(ValueError, match='no val_dataloader'):
-        build_dataset_from_config(
-            Config(dict(train_dataloader=dict())), 'train')

@@ -32,14 +32,13 @@ from typing import Dict, List
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, average_rows, check_stage_data,
-                            configure_stage, evaluate_checkpoint,
-                            format_quality_table, iou_row, read_test_metrics,
-                            run_tool, set_classifier_checkpoint,
-                            set_training_budget)
+from mmweakseg.benchmarks import (QualityRow, average_rows,
+                                  format_quality_table, iou_row)
 from mmweakseg.utils import add_dataset_args
-
-TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from mmweakseg.workflows import (check_stage_data, configure_stage,
+                                 evaluate_checkpoint, read_test_metrics,
+                                 run_tool, set_classifier_checkpoint,
+                                 set_training_budget)
 # tools/test.py overrides of the two evaluations of every run
 TEST_VARIANTS = dict(
     plain='model.test_cfg.refine=None',
@@ -107,7 +106,7 @@ def train_seed(config: str, seed: int, args: argparse.Namespace,
     checkpoint = osp.join(run_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
     if not osp.isfile(checkpoint):
         cfg.dump(config_file)
-        run_tool(TOOLS, 'train.py',
+        run_tool('train.py',
                  [config_file, '--work-dir', run_dir, '--resume'] +
                  ['--amp'] * args.amp, **run_kwargs)
     metrics = {}
@@ -115,7 +114,7 @@ def train_seed(config: str, seed: int, args: argparse.Namespace,
         test_dir = osp.join(run_dir, f'test_{variant}')
         metrics[variant] = read_test_metrics(test_dir) if osp.isdir(
             test_dir) else evaluate_checkpoint(
-                config_file, checkpoint, test_dir, TOOLS,
+                config_file, checkpoint, test_dir,
                 ['--cfg-options', option], **run_kwargs)
     return metrics
 

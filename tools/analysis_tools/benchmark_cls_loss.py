@@ -26,7 +26,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmweakseg  # noqa: F401  (registers components)
-from mmweakseg.utils.cls_loss_benchmark import (build_random_classifier_loss,
+from mmweakseg.benchmarks import (build_random_classifier_loss,
                                                 format_cls_loss_costs,
                                                 measure_cls_loss, random_tags)
 

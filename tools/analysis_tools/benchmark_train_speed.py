@@ -26,7 +26,7 @@ import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
 from mmseg.registry import RUNNERS
 from mmweakseg.engine.optimizers import AMP_DTYPES
 from mmweakseg.utils import load_config
-from mmweakseg.utils.train_speed_benchmark import (benchmark_train_speed,
+from mmweakseg.benchmarks.train_speed import (benchmark_train_speed,
                                                    configure_benchmark,
                                                    format_report)
 

@@ -16,13 +16,12 @@ Example::
 import argparse
 
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
 
 import mmweakseg  # noqa: F401  (registers components, fixes checkpoints)
+from mmweakseg.apis import init_weak_segmentor
+from mmweakseg.datasets import build_dataset_from_config
 from mmweakseg.utils import add_model_args
-from mmweakseg.visualization import (build_dataset_from_config,
-                                     build_model_from_config,
-                                     draw_dataset_figures)
+from mmweakseg.visualization import draw_dataset_figures
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,8 +65,7 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model = build_model_from_config(cfg, args.checkpoint, args.device)
+    model = init_weak_segmentor(cfg, args.checkpoint, args.device)
     dataset = build_dataset_from_config(cfg, args.split)
     paths = draw_dataset_figures(
         model,

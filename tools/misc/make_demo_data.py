@@ -8,7 +8,7 @@ Example:
 import argparse
 from typing import List, Optional
 
-from mmweakseg.utils.demo_data import make_demo_dataset
+from mmweakseg.datasets.demo_data import make_demo_dataset
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

@@ -1,5 +1,4 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-from .annotation_file import dump_annotation_file
 from .errors import DatasetConversionError
 from .imagenet_dog import (DOG_WNIDS, ImageNetDogSummary, convert_imagenet_dog,
                            list_class_images, list_wnid_folders,
@@ -10,7 +9,7 @@ from .pascal_voc import (VOC_CLASSES, VOCSplitSpec, VOCSplitSummary,
                          resolve_splits)
 
 __all__ = [
-    'DatasetConversionError', 'dump_annotation_file', 'DOG_WNIDS',
+    'DatasetConversionError', 'DOG_WNIDS',
     'ImageNetDogSummary', 'convert_imagenet_dog', 'list_class_images',
     'list_wnid_folders', 'sample_dog_split', 'split_dog_wnids', 'VOC_CLASSES',
     'VOCSplitSpec', 'VOCSplitSummary', 'convert_pascal_voc',

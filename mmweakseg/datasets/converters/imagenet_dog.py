@@ -10,7 +10,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from .annotation_file import dump_annotation_file
+from mmweakseg.utils import is_image_file
+from ..annotation_file import dump_annotation_file
 from .errors import DatasetConversionError
 
 # ImageNet-1k class indices 151 to 268: the 118 dog classes, from Chihuahua
@@ -44,7 +45,6 @@ DOG_WNIDS = ('n02085620', 'n02085782', 'n02085936', 'n02086079', 'n02086240',
 FIRST_DOG_INDEX = 151
 NUM_IMAGENET_CLASSES = 1000
 WNID_PATTERN = re.compile(r'n\d{8}')
-IMG_SUFFIXES = ('.jpeg', '.jpg', '.png')
 # The paper's label vector y = [dog, background]: background last.
 DOG, BACKGROUND = 'dog', 'background'
 CLASSES = (DOG, BACKGROUND)
@@ -161,12 +161,12 @@ def split_dog_wnids(wnids: Sequence[str],
 
 def list_class_images(train_dir: str, wnids: Sequence[str]) -> List[str]:
     """Paths ``<wnid>/<file>`` of the images in the given class folders,
-    in sorted order (images: suffixes :data:`IMG_SUFFIXES`, any case)."""
+    in sorted order (image files: :func:`~mmweakseg.utils.is_image_file`)."""
     paths = []
     for wnid in wnids:
         paths.extend(f'{wnid}/{name}'
                      for name in sorted(os.listdir(osp.join(train_dir, wnid)))
-                     if osp.splitext(name)[1].lower() in IMG_SUFFIXES)
+                     if is_image_file(name))
     return paths
 
 

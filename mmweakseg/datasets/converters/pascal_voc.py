@@ -13,7 +13,7 @@ from mmseg.datasets import PascalVOCDataset
 
 from ..errors import WeakTagDataError
 from ..image_io import IGNORE_INDEX, read_label_map
-from .annotation_file import dump_annotation_file
+from ..annotation_file import dump_annotation_file
 from .errors import DatasetConversionError
 
 # mmseg's VOC classes and palette: background at index 0, 255 = ignore.

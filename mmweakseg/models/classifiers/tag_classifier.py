@@ -11,7 +11,7 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig
 from torch import Tensor
 
-from ..losses.utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from ..utils import check_class_layout
 
 

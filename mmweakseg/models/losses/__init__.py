@@ -15,7 +15,6 @@ from .reconstruction_loss import ReconstructionLoss, reconstruction_loss
 from .refined_pseudo_label_loss import RefinedPseudoLabelLoss
 from .size_focal_mask_loss import SizeFocalMaskLoss, size_focal_mask_loss
 from .tag_bce_loss import TagBCELoss
-from .utils import stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 __all__ = [
@@ -26,5 +25,5 @@ __all__ = [
     'TagBCELoss', 'WeightedLoss', 'class_balanced_cross_entropy',
     'fill_images', 'imagelet_classifier_loss', 'mask_area_loss',
     'masked_image_classifier_loss', 'reconstruction_loss',
-    'sample_imagelet_weights', 'size_focal_mask_loss', 'stack_gt_tags'
+    'sample_imagelet_weights', 'size_focal_mask_loss'
 ]

@@ -7,7 +7,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import OptConfigType, SampleList
 from torch import Tensor
 
-from .utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from .frozen_classifier_loss import FrozenClassifierLoss
 
 

@@ -7,7 +7,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
-from .utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 

@@ -8,7 +8,7 @@ from mmseg.utils import OptConfigType, SampleList
 from torch import Tensor
 
 from .frozen_classifier_loss import FrozenClassifierLoss
-from .utils import stack_gt_tags
+from ..utils import stack_gt_tags
 
 FILLS = ('zero', 'image_mean', 'blur')
 

@@ -8,7 +8,7 @@ from torch import Tensor
 
 from ..utils import holds_all_tags, masks_to_pseudo_labels
 from .class_balanced_cross_entropy_loss import class_balanced_cross_entropy
-from .utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 

@@ -8,7 +8,7 @@ from mmseg.utils import SampleList
 from torch import Tensor
 
 from .mask_area_loss import log_mask_areas
-from .utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 

@@ -9,7 +9,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import OptConfigType, OptMultiConfig, SampleList
 from torch import Tensor
 
-from ..losses.utils import stack_gt_tags
+from ..utils import stack_gt_tags
 from ..utils import load_frozen_classifier
 
 

@@ -1,7 +1,7 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Compare the method with its references on one dataset.
 
-``tools/benchmark_quality.py`` trains the method and the supervised upper
+``tools/analysis_tools/benchmark_quality.py`` trains the method and the supervised upper
 bound with the same number of epochs, evaluates the CAM baseline of the same
 stage-1 classifier, trains a standard mmseg model on the method's
 pseudo-labels (the second stage of weak segmentation), and prints the table
@@ -11,10 +11,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from mmengine.config import Config
 from prettytable import PrettyTable
-
-from .two_stage_pipeline import set_stage_data
 
 
 @dataclass
@@ -69,68 +66,6 @@ def average_rows(name: str, rows: Sequence[QualityRow]) -> QualityRow:
         },
         miou_std=statistics.stdev(mious) if len(rows) > 1 else None,
         seed_mious=mious)
-
-
-def set_training_budget(cfg: Config, epochs: int) -> Config:
-    """Train for ``epochs`` and keep the last checkpoint for testing.
-
-    The best checkpoint by validation mIoU would be chosen with the masks of
-    the evaluation split, a supervision that only the references may use, so
-    ``save_best`` is switched off and the final epoch is evaluated.
-    """
-    if epochs < 1:
-        raise ValueError(f'the number of epochs must be >= 1, got {epochs}')
-    cfg.train_cfg.max_epochs = epochs
-    cfg.default_hooks.checkpoint.save_best = None
-    return cfg
-
-
-def configure_pseudo_label_stage(cfg: Config, pseudo_label_root: str,
-                                 val_dataset_cfg: dict,
-                                 classes: List[str]) -> Config:
-    """Train a standard mmseg segmentor on exported pseudo-labels.
-
-    The train dataloader reads ``pseudo_label_root/annotations/train.json``
-    (written by :func:`~mmweakseg.apis.export_pseudo_labels`), validation and
-    test use ``val_dataset_cfg`` with its real masks. The decode heads (and
-    auxiliary heads) predict the K ``classes``, and the last checkpoint is
-    tested: ``save_best`` is switched off for the reason given in
-    :func:`set_training_budget`.
-
-    Args:
-        cfg (Config): A config of an mmseg ``EncoderDecoder``.
-        pseudo_label_root (str): Output folder of the pseudo-label export.
-        val_dataset_cfg (dict): Dataset config of the val split.
-        classes (list[str]): The K class names.
-
-    Returns:
-        Config: ``cfg``, changed in place.
-    """
-    train_cfg = dict(
-        type='WeakTagDataset',
-        data_root=pseudo_label_root,
-        ann_file='annotations/train.json',
-        allow_outside_data_root=True)  # img_path: the original images
-    set_stage_data(cfg, dict(train=train_cfg, val=val_dataset_cfg), classes)
-    heads = [cfg.model.decode_head]
-    auxiliary = cfg.model.get('auxiliary_head')
-    if auxiliary is not None:
-        heads += auxiliary if isinstance(auxiliary, list) else [auxiliary]
-    for head in heads:
-        head.num_classes = len(classes)
-    cfg.default_hooks.checkpoint.save_best = None
-    return cfg
-
-
-def set_cam_checkpoint(cam_cfg: Config, checkpoint: str) -> Config:
-    """Build the ``CAMSegmentor`` of ``cam_cfg`` from the stage-1
-    ``checkpoint``."""
-    if cam_cfg.model.type != 'CAMSegmentor':
-        raise ValueError('the CAM config must define a '
-                         f"model of type 'CAMSegmentor', got "
-                         f'{cam_cfg.model.type!r}')
-    cam_cfg.model.checkpoint = checkpoint
-    return cam_cfg
 
 
 def iou_row(name: str,

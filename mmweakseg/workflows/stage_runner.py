@@ -1,7 +1,15 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Run a stage of a multi-stage command through ``tools/train.py`` and
 ``tools/test.py`` in child processes, on a config dumped into the work
-directory, so every stage can be rerun by hand from that file."""
+directory, so every stage can be rerun by hand from that file.
+
+Child processes rather than a ``Runner`` in this process: each stage gets
+the exact checks and behaviour of the user's own ``tools/train.py`` /
+``tools/test.py`` commands, its own OpenMP thread count (benchmarks run two
+side by side), fresh registries and default scope, and memory returned to
+the system when it ends; a crash of a stage leaves the caller able to
+report it. The tools come from :func:`~.tool_scripts.tools_dir`.
+"""
 import os
 import os.path as osp
 import subprocess
@@ -10,19 +18,19 @@ from typing import Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
+from .tool_scripts import tools_dir
 from .two_stage_pipeline import find_checkpoint, read_test_metrics
 
 
-def run_tool(tools_dir: str,
-             tool: str,
+def run_tool(tool: str,
              args: Sequence[str],
              log_file: Optional[str] = None,
              num_threads: Optional[int] = None) -> None:
-    """Run ``tools_dir/tool`` with the current Python, failing loudly.
+    """Run the tool ``tool`` with the current Python, failing loudly.
 
     Args:
-        tools_dir (str): The repository's ``tools`` folder.
-        tool (str): Script path relative to ``tools_dir``, e.g. 'train.py'.
+        tool (str): Script path relative to the tools folder
+            (:func:`~.tool_scripts.tools_dir`), e.g. 'train.py'.
         args (Sequence[str]): Its command-line arguments.
         log_file (str, optional): Append the tool's output to this file
             instead of printing it (for tools run side by side).
@@ -33,7 +41,7 @@ def run_tool(tools_dir: str,
     Raises:
         subprocess.CalledProcessError: If the tool exits with an error.
     """
-    command = [sys.executable, osp.join(tools_dir, tool)] + list(args)
+    command = [sys.executable, osp.join(tools_dir(), tool)] + list(args)
     env = dict(os.environ)
     if num_threads is not None:
         env['OMP_NUM_THREADS'] = str(num_threads)
@@ -51,7 +59,6 @@ def run_tool(tools_dir: str,
 def evaluate_checkpoint(config: str,
                         checkpoint: str,
                         test_dir: str,
-                        tools_dir: str,
                         extra_args: Sequence[str] = (),
                         **run_kwargs) -> dict:
     """Evaluate ``checkpoint`` with ``tools/test.py`` on ``config``.
@@ -64,7 +71,7 @@ def evaluate_checkpoint(config: str,
     Returns:
         dict: The test metrics.
     """
-    run_tool(tools_dir, 'test.py',
+    run_tool('test.py',
              [config, checkpoint, '--work-dir', test_dir, *extra_args],
              **run_kwargs)
     return read_test_metrics(test_dir)
@@ -73,7 +80,6 @@ def evaluate_checkpoint(config: str,
 def train_and_test(cfg: Config,
                    name: str,
                    work_dir: str,
-                   tools_dir: str,
                    train_args: Sequence[str] = (),
                    **run_kwargs) -> Tuple[str, dict]:
     """Dump ``cfg`` to ``work_dir/<name>.py``, train it in
@@ -92,10 +98,9 @@ def train_and_test(cfg: Config,
     stage_dir = osp.join(work_dir, name)
     config = osp.join(work_dir, f'{name}.py')
     cfg.dump(config)
-    run_tool(tools_dir, 'train.py',
+    run_tool('train.py',
              [config, '--work-dir', stage_dir, *train_args], **run_kwargs)
     checkpoint = find_checkpoint(stage_dir)
     metrics = evaluate_checkpoint(
-        config, checkpoint, osp.join(stage_dir, 'test'), tools_dir,
-        **run_kwargs)
+        config, checkpoint, osp.join(stage_dir, 'test'), **run_kwargs)
     return checkpoint, metrics

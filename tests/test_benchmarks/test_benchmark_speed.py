@@ -16,8 +16,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
-from mmweakseg.utils import make_demo_dataset
-from mmweakseg.utils.train_speed_benchmark import (PlainTrainer,
+from mmweakseg.datasets import make_demo_dataset
+from mmweakseg.benchmarks.train_speed import (PlainTrainer,
                                                    configure_benchmark,
                                                    gradient_clipper,
                                                    plain_optimizer)

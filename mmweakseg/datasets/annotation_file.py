@@ -1,11 +1,12 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-"""Writing of annotation files read by ``WeakTagDataset``."""
+"""The one writer of annotation files read by ``WeakTagDataset`` (used by
+the converters, the demo-data generator and the pseudo-label export)."""
 import json
 import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
-from ..base_weak_tag_dataset import DEFAULT_BACKGROUND
+from .base_weak_tag_dataset import DEFAULT_BACKGROUND
 
 
 def dump_annotation_file(

@@ -1,11 +1,13 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-"""Configure the two stages of the method for a user's dataset.
+"""Configure the stages of the method for a user's dataset.
 
-The pipeline command (``tools/run_pipeline.py``) loads the stage-1
-(classifier) and stage-2 (segmentor) configs, points their dataloaders at
-the user's data with the functions here, dumps the resulting configs into
-the work directory and runs ``tools/train.py`` / ``tools/test.py`` on them,
-so each stage can be rerun by hand from the dumped file.
+The pipeline command (``tools/run_pipeline.py``) loads the configs of the
+classifier (stage 1) and of the segmentor (stage 2, the method), points
+their dataloaders at the user's data with the functions here, dumps the
+resulting configs into the work directory and runs ``tools/train.py`` /
+``tools/test.py`` on them, so each stage can be rerun by hand from the
+dumped file. :func:`configure_retraining` sets up the retrained model: a
+standard mmseg segmentor trained on the segmentor's pseudo-labels.
 """
 import glob
 import json
@@ -205,3 +207,65 @@ def read_test_metrics(work_dir: str) -> dict:
         raise FileNotFoundError(f'no test metrics found in {work_dir}')
     with open(logs[-1]) as f:
         return json.load(f)
+
+
+def set_training_budget(cfg: Config, epochs: int) -> Config:
+    """Train for ``epochs`` and keep the last checkpoint for testing.
+
+    The best checkpoint by validation mIoU would be chosen with the masks of
+    the evaluation split, a supervision that only the references may use, so
+    ``save_best`` is switched off and the final epoch is evaluated.
+    """
+    if epochs < 1:
+        raise ValueError(f'the number of epochs must be >= 1, got {epochs}')
+    cfg.train_cfg.max_epochs = epochs
+    cfg.default_hooks.checkpoint.save_best = None
+    return cfg
+
+
+def configure_retraining(cfg: Config, pseudo_label_root: str,
+                                 val_dataset_cfg: dict,
+                                 classes: List[str]) -> Config:
+    """Retrain a standard mmseg segmentor on exported pseudo-labels.
+
+    The train dataloader reads ``pseudo_label_root/annotations/train.json``
+    (written by :func:`~mmweakseg.apis.export_pseudo_labels`), validation and
+    test use ``val_dataset_cfg`` with its real masks. The decode heads (and
+    auxiliary heads) predict the K ``classes``, and the last checkpoint is
+    tested: ``save_best`` is switched off for the reason given in
+    :func:`set_training_budget`.
+
+    Args:
+        cfg (Config): A config of an mmseg ``EncoderDecoder``.
+        pseudo_label_root (str): Output folder of the pseudo-label export.
+        val_dataset_cfg (dict): Dataset config of the val split.
+        classes (list[str]): The K class names.
+
+    Returns:
+        Config: ``cfg``, changed in place.
+    """
+    train_cfg = dict(
+        type='WeakTagDataset',
+        data_root=pseudo_label_root,
+        ann_file='annotations/train.json',
+        allow_outside_data_root=True)  # img_path: the original images
+    set_stage_data(cfg, dict(train=train_cfg, val=val_dataset_cfg), classes)
+    heads = [cfg.model.decode_head]
+    auxiliary = cfg.model.get('auxiliary_head')
+    if auxiliary is not None:
+        heads += auxiliary if isinstance(auxiliary, list) else [auxiliary]
+    for head in heads:
+        head.num_classes = len(classes)
+    cfg.default_hooks.checkpoint.save_best = None
+    return cfg
+
+
+def set_cam_checkpoint(cam_cfg: Config, checkpoint: str) -> Config:
+    """Build the ``CAMSegmentor`` of ``cam_cfg`` from the stage-1
+    ``checkpoint``."""
+    if cam_cfg.model.type != 'CAMSegmentor':
+        raise ValueError('the CAM config must define a '
+                         f"model of type 'CAMSegmentor', got "
+                         f'{cam_cfg.model.type!r}')
+    cam_cfg.model.checkpoint = checkpoint
+    return cam_cfg

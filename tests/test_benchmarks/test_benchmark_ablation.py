@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.datasets import make_demo_dataset
 
 from test_benchmark_quality import tiny_stage1  # isort: skip
 

@@ -10,7 +10,6 @@ a small ring, always dark red) is drawn next to most triangles and rarely
 alone: a distractor that co-occurs with one class, like people with dogs.
 """
 import colorsys
-import json
 import math
 import os
 import os.path as osp
@@ -19,6 +18,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+from .annotation_file import dump_annotation_file
 
 BACKGROUND = 'background'
 BACKGROUND_COLOUR = (0, 0, 0)
@@ -495,10 +496,10 @@ def make_demo_dataset(out_dir: str,
             mask.save(osp.join(out_dir, 'masks', split, name), format='PNG')
             data_list.append(
                 _entry(split, name, label_map, class_names, distractors))
-        annotation = dict(
-            metainfo=dict(
-                classes=class_names, background=BACKGROUND, palette=palette),
-            data_list=data_list)
-        with open(osp.join(ann_dir, f'{split}.json'), 'w') as file:
-            json.dump(annotation, file, indent=1)
+        dump_annotation_file(
+            osp.join(ann_dir, f'{split}.json'),
+            class_names,
+            data_list,
+            background=BACKGROUND,
+            palette=palette)
     return ann_dir

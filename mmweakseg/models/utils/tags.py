@@ -1,4 +1,5 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
+"""Image-level tags of a batch."""
 import torch
 from mmseg.utils import SampleList
 from torch import Tensor

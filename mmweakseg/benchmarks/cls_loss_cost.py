@@ -16,7 +16,7 @@ from torch import Tensor
 from mmweakseg.models.losses import (ImageletClassifierLoss,
                                      imagelet_classifier_loss,
                                      sample_imagelet_weights)
-from .benchmark_meters import StageTimer
+from .meters import StageTimer
 
 
 def random_tags(num_imgs: int,

@@ -5,7 +5,7 @@ import torch.nn as nn
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
-from mmweakseg.models.decode_heads import UNetDecoder
+from mmweakseg.models.decoders import UNetDecoder
 
 PAPER_CHANNELS = [64, 128, 256, 512, 1024]
 

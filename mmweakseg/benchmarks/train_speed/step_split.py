@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
-from .benchmark_meters import StageTimer
+from ..meters import StageTimer
 
 # Direct children of the model whose forward and backward are timed apart,
 # in forward order; the ones a model lacks (or sets to None) are skipped.

@@ -9,7 +9,7 @@ from PIL import Image
 
 import mmweakseg  # noqa: F401
 from mmseg.registry import DATASETS
-from mmweakseg.utils.demo_data import (DEMO_CLASSES, LEASH_CLASS, LEASH_COLOUR,
+from mmweakseg.datasets.demo_data import (DEMO_CLASSES, LEASH_CLASS, LEASH_COLOUR,
                                        make_demo_dataset)
 
 TOOL = Path(__file__).parents[2] / 'tools' / 'misc' / 'make_demo_data.py'

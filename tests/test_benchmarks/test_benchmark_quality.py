@@ -12,11 +12,12 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, average_rows, cam_rows,
-                            configure_pseudo_label_stage, format_method_gaps,
-                            format_quality_table, iou_row, set_cam_checkpoint,
-                            set_training_budget)
-from mmweakseg.utils import make_demo_dataset
+from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
+                                  format_method_gaps, format_quality_table,
+                                  iou_row)
+from mmweakseg.datasets import make_demo_dataset
+from mmweakseg.workflows import (configure_retraining, set_cam_checkpoint,
+                                 set_training_budget)
 
 REPO = Path(__file__).parents[2]
 CLASSES = ('background', 'cat')
@@ -130,13 +131,13 @@ def test_command_on_tiny_data(tmp_path):
             f'{loader}.persistent_workers=False'
         ]
     result = subprocess.run([
-        sys.executable, 'tools/benchmark_quality.py',
+        sys.executable, 'tools/analysis_tools/benchmark_quality.py',
         str(data_root), '--work-dir',
         str(work_dir), '--epochs', '1', '--stage1-checkpoint',
         tiny_stage1(tmp_path / 'stage1.pth'), '--cfg-options', *loaders,
         '--seg-cfg-options', 'model.backbone.base_channels=2',
         '--sup-cfg-options', 'model.backbone.base_channels=2',
-        '--stage2-cfg-options', 'train_cfg.max_iters=2',
+        '--retrain-cfg-options', 'train_cfg.max_iters=2',
         'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2'
     ],
                             cwd=REPO,
@@ -147,28 +148,29 @@ def test_command_on_tiny_data(tmp_path):
 
     table = output[output.index('=' * 72):]
     print(table)
-    for row in ('method', 'stage 2 (FCNHead on pseudo-labels)',
+    for row in ('method', 'retrained (FCNHead on pseudo-labels)',
                 'CAM (threshold 0.2)', 'CAM (best threshold', 'supervised'):
         assert f'| {row}' in table
     assert '| IoU triangle |' in table
     assert 'method / supervised:' in table
-    assert 'stage 2 (FCNHead on pseudo-labels) - CAM (threshold 0.2):' \
+    assert 'retrained (FCNHead on pseudo-labels) - CAM (threshold 0.2):' \
         in table
-    assert ('trained 1 epochs, stage 2 2 iterations, last checkpoint tested'
-            in table)
-    for name in ('method', 'supervised'):
+    assert ('trained 1 epochs, retrained model 2 iterations, last checkpoint '
+            'tested' in table)
+    for name in ('segmentor', 'supervised'):
         dumped = Config.fromfile(work_dir / f'{name}.py')
         assert dumped.train_cfg.max_epochs == 1
         assert dumped.default_hooks.checkpoint.save_best is None
         assert dumped.model.backbone.base_channels == 2
         assert (work_dir / name / 'epoch_1.pth').is_file()
-    stage2 = Config.fromfile(work_dir / 'stage2.py')
-    assert stage2.default_hooks.checkpoint.save_best is None
-    assert stage2.model.decode_head.num_classes == 4
+    retrained = Config.fromfile(work_dir / 'retrained.py')
+    assert retrained.default_hooks.checkpoint.save_best is None
+    assert retrained.model.decode_head.num_classes == 4
     pseudo_label_root = work_dir / 'pseudo_labels'
-    assert stage2.train_dataloader.dataset.data_root == str(pseudo_label_root)
-    assert stage2.val_dataloader.dataset.data_root == str(data_root)
-    assert (work_dir / 'stage2' / 'iter_2.pth').is_file()
+    assert retrained.train_dataloader.dataset.data_root == str(
+        pseudo_label_root)
+    assert retrained.val_dataloader.dataset.data_root == str(data_root)
+    assert (work_dir / 'retrained' / 'iter_2.pth').is_file()
     pseudo = json.loads(
         (pseudo_label_root / 'annotations' / 'train.json').read_text())
     assert len(pseudo['data_list']) == 4
@@ -196,7 +198,7 @@ def test_pseudo_label_stage_sets_data_and_heads(auxiliary):
             **loaders))
     val = dict(type='WeakTagDataset', data_root='data/real',
                ann_file='annotations/val.json')
-    configure_pseudo_label_stage(cfg, 'work/pseudo', val, list(CLASSES))
+    configure_retraining(cfg, 'work/pseudo', val, list(CLASSES))
 
     train = cfg.train_dataloader.dataset
     assert (train.type, train.data_root, train.ann_file) == (

@@ -1,18 +1,19 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """Benchmark the method against its references on a dataset with masks.
 
-    python tools/benchmark_quality.py DATA_ROOT --work-dir WORK_DIR \
+    python tools/analysis_tools/benchmark_quality.py DATA_ROOT --work-dir WORK_DIR \
         [--epochs N] [--stage1-checkpoint PATH]
 
 Checks the data, trains the stage-1 classifier once (or reuses
 ``--stage1-checkpoint``), then
 
-- trains and tests the method (``--seg-config``, by default the demo
-  segmentor config, read from its file so its tuning applies here);
-- exports the method's pseudo-labels of the train split (restricted to each
-  image's tags) and trains and tests a standard mmseg model on them
-  (``--stage2-config``, by default the demo FCN), the usual second stage of
-  weak segmentation, with its own iteration budget;
+- trains and tests the method's segmentor (``--seg-config``, by default
+  the demo segmentor config, read from its file so its tuning applies
+  here);
+- exports the segmentor's pseudo-labels of the train split (restricted to
+  each image's tags) and trains and tests the retrained model on them, a
+  standard mmseg model (``--retrain-config``, by default the demo FCN), the
+  usual second stage of weak segmentation, with its own iteration budget;
 - tests the CAM baseline of the same classifier (``--cam-config``), at its
   configured background threshold and at the best one of a threshold sweep;
 - trains and tests the supervised upper bound (``--sup-config``: the same
@@ -24,8 +25,8 @@ the supervised mIoU. The method and the supervised model get the same number
 of epochs (``--epochs``, by default the method config's); every trained model
 is evaluated at its last checkpoint: none is selected with the evaluation
 masks. Every run goes through ``tools/train.py`` / ``tools/test.py`` on a
-config dumped into ``WORK_DIR`` (``stage1_classifier.py``, ``method.py``,
-``stage2.py``, ``cam.py``, ``supervised.py``); the pseudo-labels are in
+config dumped into ``WORK_DIR`` (``classifier.py``, ``segmentor.py``,
+``retrained.py``, ``cam.py``, ``supervised.py``); the pseudo-labels are in
 ``WORK_DIR/pseudo_labels``.
 """
 import argparse
@@ -38,17 +39,17 @@ from typing import Dict, List, Optional
 from mmengine.config import Config, DictAction
 
 import mmweakseg  # noqa: F401
-from mmweakseg.apis import (QualityRow, average_rows, cam_rows,
-                            check_stage_data, configure_pseudo_label_stage,
-                            configure_stage, evaluate_checkpoint,
-                            format_method_gaps, format_quality_table, iou_row,
-                            run_tool, set_cam_checkpoint,
-                            set_classifier_checkpoint, set_training_budget,
-                            train_and_test)
+from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
+                                  format_method_gaps, format_quality_table,
+                                  iou_row)
 from mmweakseg.utils import add_dataset_args
+from mmweakseg.workflows import (check_stage_data, configs_dir,
+                                 configure_retraining, configure_stage,
+                                 evaluate_checkpoint, run_tool,
+                                 set_cam_checkpoint, set_classifier_checkpoint,
+                                 set_training_budget, train_and_test)
 
-TOOLS = osp.dirname(osp.abspath(__file__))
-CONFIGS = osp.join(osp.dirname(TOOLS), 'configs')
+CONFIGS = configs_dir()
 DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
 DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
@@ -57,8 +58,8 @@ DEMO_CAM = osp.join(CONFIGS, 'cam',
                     'cam_tagcls-r18-w32-os8_weak-demo-64x64.py')
 DEMO_SUP = osp.join(CONFIGS, 'supervised',
                     'pixel-ce_unet-w16_1xb8-20e_weak-demo-64x64.py')
-DEMO_STAGE2 = osp.join(CONFIGS, 'stage2',
-                       'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
+DEMO_RETRAIN = osp.join(CONFIGS, 'retrained',
+                        'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
 
 
 def parse_args() -> argparse.Namespace:
@@ -77,7 +78,8 @@ def parse_args() -> argparse.Namespace:
         '--seeds',
         type=int,
         nargs='+',
-        help='train the method, stage 2 and the supervised model once per '
+        help='train the segmentor, the retrained model and the supervised '
+        'model once per '
         'seed (in WORK_DIR/seed<S>) and print mean +- std; by default once '
         'with the configs\' seeds')
     parser.add_argument(
@@ -85,19 +87,20 @@ def parse_args() -> argparse.Namespace:
         type=float,
         default=0.5,
         help='pseudo-label pixels whose class probability among the '
-        'image\'s tags is below this are ignored (255) by stage 2')
+        'image\'s tags is below this are ignored (255) by the retrained '
+        'model')
     parser.add_argument('--cls-config', default=DEMO_CLS)
     parser.add_argument('--seg-config', default=DEMO_SEG)
     parser.add_argument('--cam-config', default=DEMO_CAM)
     parser.add_argument('--sup-config', default=DEMO_SUP)
-    parser.add_argument('--stage2-config', default=DEMO_STAGE2)
+    parser.add_argument('--retrain-config', default=DEMO_RETRAIN)
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         default={},
         help='overrides applied to all five configs (e.g. dataloaders)')
-    for stage in ('cls', 'seg', 'cam', 'sup', 'stage2'):
+    for stage in ('cls', 'seg', 'cam', 'sup', 'retrain'):
         parser.add_argument(
             f'--{stage}-cfg-options',
             nargs='+',
@@ -173,14 +176,14 @@ def main() -> None:
         cls_cfg = load_cfg(args.cls_config, args.cfg_options,
                            args.cls_cfg_options)
         configure_stage(cls_cfg, **stage)
-        cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'stage1_classifier',
-                                               args.work_dir, TOOLS)
+        cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'classifier',
+                                               args.work_dir)
         print(f'stage-1 classifier: mAP {cls_metrics["mAP"]:.2f} '
               f'({cls_ckpt})')
         timed('stage-1 classifier', started)
 
     runs: Dict[str, List[QualityRow]] = dict(
-        method=[], stage2=[], supervised=[])
+        method=[], retrained=[], supervised=[])
     for seed in args.seeds or [None]:
         work_dir = seed_work_dir(args.work_dir, seed)
         started = time.time()
@@ -191,29 +194,30 @@ def main() -> None:
         set_classifier_checkpoint(seg_cfg, cls_ckpt)
         set_training_budget(seg_cfg, epochs)
         set_seed(seg_cfg, seed)
-        method_ckpt, method_metrics = train_and_test(seg_cfg, 'method',
-                                                     work_dir, TOOLS)
+        method_ckpt, method_metrics = train_and_test(seg_cfg, 'segmentor',
+                                                     work_dir)
         runs['method'].append(iou_row('method', method_metrics, classes))
         timed('method', started)
 
         started = time.time()
         pseudo_label_root = osp.join(work_dir, 'pseudo_labels')
-        run_tool(TOOLS, 'export_pseudo_labels.py', [
-            osp.join(work_dir, 'method.py'), method_ckpt, '--split', 'train',
+        run_tool('export_pseudo_labels.py', [
+            osp.join(work_dir, 'segmentor.py'), method_ckpt, '--split', 'train',
             '--out-dir', pseudo_label_root, '--min-confidence',
             str(args.min_confidence)
         ])
-        stage2_cfg = load_cfg(args.stage2_config, args.cfg_options,
-                              args.stage2_cfg_options)
-        configure_pseudo_label_stage(stage2_cfg, pseudo_label_root,
-                                     dataset_cfgs['val'], classes)
-        set_seed(stage2_cfg, seed)
-        _, stage2_metrics = train_and_test(stage2_cfg, 'stage2', work_dir,
-                                           TOOLS)
-        stage2_name = (f'stage 2 ({stage2_cfg.model.decode_head.type} on '
-                       'pseudo-labels)')
-        runs['stage2'].append(iou_row(stage2_name, stage2_metrics, classes))
-        timed('stage 2', started)
+        retrain_cfg = load_cfg(args.retrain_config, args.cfg_options,
+                               args.retrain_cfg_options)
+        configure_retraining(retrain_cfg, pseudo_label_root,
+                             dataset_cfgs['val'], classes)
+        set_seed(retrain_cfg, seed)
+        _, retrained_metrics = train_and_test(retrain_cfg, 'retrained',
+                                              work_dir)
+        retrained_name = (f'retrained ({retrain_cfg.model.decode_head.type} '
+                          'on pseudo-labels)')
+        runs['retrained'].append(
+            iou_row(retrained_name, retrained_metrics, classes))
+        timed('retrained', started)
 
         if with_supervised:
             started = time.time()
@@ -222,8 +226,7 @@ def main() -> None:
             configure_stage(sup_cfg, **stage)
             set_training_budget(sup_cfg, epochs)
             set_seed(sup_cfg, seed)
-            _, sup_metrics = train_and_test(sup_cfg, 'supervised', work_dir,
-                                            TOOLS)
+            _, sup_metrics = train_and_test(sup_cfg, 'supervised', work_dir)
             runs['supervised'].append(
                 iou_row('supervised', sup_metrics, classes))
             timed('supervised', started)
@@ -235,14 +238,13 @@ def main() -> None:
     cam_config = osp.join(args.work_dir, 'cam.py')
     cam_cfg.dump(cam_config)
     cam_metrics = evaluate_checkpoint(cam_config, cls_ckpt,
-                                      osp.join(args.work_dir, 'cam', 'test'),
-                                      TOOLS)
+                                      osp.join(args.work_dir, 'cam', 'test'))
     timed('CAM', started)
 
     method = average_rows('method', runs['method'])
-    stage2 = average_rows(stage2_name, runs['stage2'])
+    retrained = average_rows(retrained_name, runs['retrained'])
     cams = cam_rows(cam_metrics, classes, cam_cfg.model.threshold)
-    rows = [method, stage2] + cams
+    rows = [method, retrained] + cams
     supervised = None
     if with_supervised:
         supervised = average_rows('supervised', runs['supervised'])
@@ -252,10 +254,11 @@ def main() -> None:
              if args.seeds else '')
     print('\n' + '=' * 72)
     print(f'{args.data_root}: val split, {reports["val"].num_images} images; '
-          f'{seeds}method and supervised trained {epochs} epochs, stage 2 '
-          f'{describe_budget(stage2_cfg)}, last checkpoint tested')
+          f'{seeds}method and supervised trained {epochs} epochs, '
+          f'retrained model {describe_budget(retrain_cfg)}, last checkpoint '
+          'tested')
     print(format_quality_table(rows, classes, supervised))
-    for weak in (method, stage2):
+    for weak in (method, retrained):
         print(format_method_gaps(weak, cams, supervised))
     if supervised is None:
         print('no supervised upper bound: '
