@@ -1,14 +1,23 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
-"""Run the whole method on a dataset: check the data, train the stage-1
-classifier, train the reconstruction segmentor with the frozen classifier,
-evaluate both and draw the figures.
+"""The whole weak segmentation result from image tags in one command: check
+the data, train the classifier (stage 1), train the reconstruction
+segmentor with the frozen classifier (stage 2), export its pseudo-labels of
+the train split, retrain a standard mmseg model on them, evaluate
+everything that can be evaluated, compute the CAM reference, draw the
+figures and the training curves, and print one table.
 
     python tools/run_pipeline.py DATA_ROOT --work-dir WORK_DIR \
-        [--layout annotation|folder] [--make-demo-data]
+        [--layout annotation|folder] [--make-demo-data] [--skip-retrain]
 
 Every stage runs through ``tools/train.py`` / ``tools/test.py`` on a config
-dumped into ``WORK_DIR`` (``classifier.py``, ``segmentor.py``),
-so any stage can be rerun or changed by hand.
+dumped into ``WORK_DIR`` (``classifier.py``, ``segmentor.py``,
+``retrained.py``, ``cam.py``), so any stage can be rerun or changed by
+hand. Running the command again on the same ``WORK_DIR`` continues: a
+finished stage is not recomputed, an interrupted training resumes.
+
+mIoU needs val masks: with some, the IoU metrics are over the images that
+have one; with none, the command says so and reports the tag metrics
+(classifier mAP, the segmentor's tag mAP) and skips the CAM reference.
 
 Errors (data problems found by the checker, an unreadable data root or
 annotation file, a config that cannot be loaded, a work dir that cannot be
@@ -21,23 +30,34 @@ import os.path as osp
 import subprocess
 import sys
 import time
-from typing import Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 import mmweakseg  # noqa: F401
-from mmweakseg.datasets import config_crop_size, make_demo_dataset
-from mmweakseg.utils import add_dataset_args, created_or_removed
+from mmweakseg.benchmarks import cam_rows, format_quality_table, iou_row
+from mmweakseg.datasets import (DatasetReport, config_crop_size,
+                                make_demo_dataset)
+from mmweakseg.utils import (add_dataset_args, add_retraining_args,
+                             add_stage_config_args, created_or_removed)
+from mmweakseg.visualization.curves import plot_curves
 from mmweakseg.workflows import (SPLITS, check_splits, configs_dir,
-                                 configure_stage, run_tool,
-                                 set_classifier_checkpoint, split_dataset_cfgs,
-                                 tools_dir, train_and_test)
+                                 configure_retraining, configure_stage,
+                                 evaluate_checkpoint, run_tool,
+                                 set_cam_checkpoint, set_classifier_checkpoint,
+                                 split_dataset_cfgs, tools_dir, train_and_test)
 
 CONFIGS = configs_dir()
 DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
 DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
                     'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py')
+DEMO_RETRAIN = osp.join(CONFIGS, 'retrained',
+                        'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
+DEMO_CAM = osp.join(CONFIGS, 'cam',
+                    'cam_tagcls-r18-w32-os8_weak-demo-64x64.py')
+# trained stages, in order; each has a config and a folder of that name
+TRAINED_STAGES = ('classifier', 'segmentor', 'retrained')
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,12 +68,16 @@ def parse_args() -> argparse.Namespace:
         '--make-demo-data',
         action='store_true',
         help='write the embedded demo data to DATA_ROOT first if absent')
-    parser.add_argument('--cls-config', default=DEMO_CLS)
-    parser.add_argument('--seg-config', default=DEMO_SEG)
+    # --retrain-config: the mmseg model retrained on the pseudo-labels
+    add_stage_config_args(
+        parser,
+        dict(cls=DEMO_CLS, seg=DEMO_SEG, retrain=DEMO_RETRAIN, cam=DEMO_CAM))
     parser.add_argument(
-        '--cls-cfg-options', nargs='+', action=DictAction, default={})
-    parser.add_argument(
-        '--seg-cfg-options', nargs='+', action=DictAction, default={})
+        '--skip-retrain',
+        action='store_true',
+        help='stop after the segmentor: no pseudo-labels, no retrained '
+        'model')
+    add_retraining_args(parser)
     parser.add_argument(
         '--num-figures', type=int, default=24,
         help='images per group in the mask grids')
@@ -73,10 +97,11 @@ def load_stage_config(path: str, options: dict) -> Config:
     return cfg
 
 
-def check_data(args: argparse.Namespace,
-               crop_size: Optional[Tuple[int, int]]) -> Tuple[dict, list, int]:
-    """Check both splits; return the dataset configs, the classes and the
-    background index, or raise listing the problems."""
+def check_data(
+    args: argparse.Namespace, crop_size: Optional[Tuple[int, int]]
+) -> Tuple[dict, list, int, Dict[str, DatasetReport]]:
+    """Check both splits; return the dataset configs, the classes, the
+    background index and the reports, or raise listing the problems."""
     dataset_cfgs = split_dataset_cfgs(args.data_root, args.layout,
                                       classes=args.classes,
                                       background=args.background)
@@ -89,50 +114,119 @@ def check_data(args: argparse.Namespace,
             f'the dataset {args.data_root} has {problems} problem(s), listed '
             'above; fix them first')
     train = reports['train']
-    return dataset_cfgs, list(train.classes), train.background_index
+    return (dataset_cfgs, list(train.classes), train.background_index,
+            reports)
+
+
+def draw_curves(work_dir: str, figures_dir: str) -> List[str]:
+    """One PNG of losses and val metrics per trained stage found."""
+    paths = []
+    for stage in TRAINED_STAGES:
+        stage_dir = osp.join(work_dir, stage)
+        if osp.isdir(stage_dir):
+            paths.append(
+                plot_curves([stage_dir],
+                            osp.join(figures_dir, f'curves_{stage}.png'),
+                            title=stage))
+    return paths
+
+
+def print_summary(results: dict, classes: List[str],
+                  reports: Dict[str, DatasetReport]) -> None:
+    """The final table: classifier mAP, then the mIoU of every evaluated
+    model where the val split has masks, else the tag metrics only."""
+    print('\n' + '=' * 72)
+    val = reports['val']
+    print(f'val split: {val.num_images} images, {val.num_masks} with a mask')
+    nan = float('nan')
+    cls_ckpt, cls_metrics = results['classifier']
+    print(f'classifier: mAP {cls_metrics.get("mAP", nan):.2f}  ({cls_ckpt})')
+    seg_ckpt, seg_metrics = results['segmentor']
+    print(f'segmentor: tag mAP {seg_metrics.get("mAP", nan):.2f}  '
+          f'({seg_ckpt})')
+    if 'retrained' in results:
+        print(f'retrained: {results["retrained"][0]}')
+    if not val.num_masks:
+        print('no val masks: no mIoU; judge the masks from the figures')
+        return
+    rows = [iou_row('segmentor (method)', seg_metrics, classes)]
+    if 'retrained' in results:
+        rows.append(
+            iou_row(f'retrained ({results["retrained_head"]} on '
+                    'pseudo-labels)', results['retrained'][1], classes))
+    rows += cam_rows(results['cam'], classes, results['cam_threshold'])
+    print(format_quality_table(rows, classes))
+    print('(CAM at the best threshold was chosen with the val masks: an '
+          'oracle reference, not a weak result)')
 
 
 def run(args: argparse.Namespace) -> None:
-    """Check the data, run both stages and print the summary."""
+    """Check the data, run every stage and print the summary."""
     start = time.time()
     with created_or_removed(args.work_dir):
         if args.make_demo_data and not osp.isdir(args.data_root):
             make_demo_dataset(args.data_root)
         cls_cfg = load_stage_config(args.cls_config, args.cls_cfg_options)
         seg_cfg = load_stage_config(args.seg_config, args.seg_cfg_options)
-        dataset_cfgs, classes, background_index = check_data(
+        retrain_cfg = load_stage_config(args.retrain_config,
+                                        args.retrain_cfg_options)
+        cam_cfg = load_stage_config(args.cam_config, args.cam_cfg_options)
+        dataset_cfgs, classes, background_index, reports = check_data(
             args, config_crop_size(seg_cfg))
-        configure_stage(cls_cfg, dataset_cfgs, classes, background_index)
-        configure_stage(seg_cfg, dataset_cfgs, classes, background_index)
+        for cfg in (cls_cfg, seg_cfg, cam_cfg):
+            configure_stage(cfg, dataset_cfgs, classes, background_index)
         set_classifier_checkpoint(seg_cfg, '')  # checks the loss is there
+        pseudo_label_root = osp.join(args.work_dir, 'pseudo_labels')
+        configure_retraining(retrain_cfg, pseudo_label_root,
+                             dataset_cfgs['val'], classes)
+    with_masks = reports['val'].num_masks > 0
 
     # the data was checked above: the stages skip train.py's check
     train_args = ['--skip-data-check']
-    cls_ckpt, cls_metrics = train_and_test(cls_cfg, 'classifier',
+    results = {}
+    results['classifier'] = train_and_test(cls_cfg, 'classifier',
                                            args.work_dir, train_args)
+    cls_ckpt = results['classifier'][0]
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
-    seg_ckpt, seg_metrics = train_and_test(seg_cfg, 'segmentor',
-                                           args.work_dir, train_args)
+    results['segmentor'] = train_and_test(seg_cfg, 'segmentor', args.work_dir,
+                                          train_args)
     seg_config = osp.join(args.work_dir, 'segmentor.py')
+
+    if not args.skip_retrain:
+        if not osp.isfile(
+                osp.join(pseudo_label_root, 'annotations', 'train.json')):
+            run_tool('export_pseudo_labels.py', [
+                seg_config, results['segmentor'][0], '--split', 'train',
+                '--out-dir', pseudo_label_root, '--min-confidence',
+                str(args.min_confidence)
+            ])
+        results['retrained'] = train_and_test(
+            retrain_cfg, 'retrained', args.work_dir, train_args,
+            test=with_masks)
+        results['retrained_head'] = retrain_cfg.model.decode_head.type
+
+    if with_masks:
+        set_cam_checkpoint(cam_cfg, cls_ckpt)
+        cam_config = osp.join(args.work_dir, 'cam.py')
+        cam_cfg.dump(cam_config)
+        results['cam'] = evaluate_checkpoint(
+            cam_config, cls_ckpt, osp.join(args.work_dir, 'cam', 'test'))
+        results['cam_threshold'] = cam_cfg.model.threshold
 
     figures_dir = osp.join(args.work_dir, 'figures')
     for split in SPLITS:
         run_tool(
             osp.join('analysis_tools', 'draw_figures.py'),
-            [seg_config, seg_ckpt, '--out-dir', figures_dir, '--split', split,
-             '--num', str(args.num_figures), '--decompose', '4'])
+            [seg_config, results['segmentor'][0], '--out-dir', figures_dir,
+             '--split', split, '--num', str(args.num_figures),
+             '--decompose', '4'])
+    curves = draw_curves(args.work_dir, figures_dir)
 
-    print('\n' + '=' * 60)
-    nan = float('nan')
-    print(f'classifier (stage 1): mAP {cls_metrics.get("mAP", nan):.2f}'
-          f'  ({cls_ckpt})')
-    print(f'segmentor  (stage 2): mIoU {seg_metrics.get("mIoU", nan):.2f}'
-          f'  ({seg_ckpt})')
-    for name in classes:
-        key = f'IoU.{name}'
-        if key in seg_metrics:
-            print(f'  IoU {name:<16} {seg_metrics[key]:6.2f}')
-    print(f'figures: {figures_dir}')
+    print_summary(results, classes, reports)
+    if not args.skip_retrain:
+        print(f'pseudo-labels: {pseudo_label_root}')
+    print(f'figures: {figures_dir} (curves: '
+          f'{", ".join(osp.basename(path) for path in curves)})')
     print(f'total time: {(time.time() - start) / 60:.1f} min')
 
 

@@ -12,7 +12,8 @@ from .cpu_distributed_data_parallel import (CPUDistributedDataParallel,
 from .distributed import setup_cpu_distributed, teardown_cpu_distributed
 from .image_files import IMAGE_SUFFIXES, is_image_file
 from .palette import make_palette
-from .tool_args import add_dataset_args, add_model_args
+from .tool_args import (add_dataset_args, add_model_args, add_retraining_args,
+                        add_stage_config_args)
 from .work_dir import created_or_removed
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     'count_sync_batchnorm', 'setup_cpu_distributed',
     'teardown_cpu_distributed', 'IMAGE_SUFFIXES', 'is_image_file',
     'make_palette', 'add_dataset_args', 'add_model_args',
+    'add_retraining_args', 'add_stage_config_args',
     'created_or_removed'
 ]

@@ -2,19 +2,21 @@
 """The two-stage workflow: point the classifier's and the segmentor's
 configs at a dataset, train and test each stage through the tools, and
 configure the model retrained on the pseudo-labels."""
-from .stage_runner import evaluate_checkpoint, run_tool, train_and_test
+from .stage_runner import (TRAINING_FINISHED, evaluate_checkpoint, run_tool,
+                           train_and_test)
 from .tool_scripts import configs_dir, tools_dir
 from .two_stage_pipeline import (SPLITS, check_splits, check_stage_data,
                                  configure_retraining, configure_stage,
-                                 find_checkpoint, read_test_metrics,
-                                 set_cam_checkpoint, set_classifier_checkpoint,
-                                 set_stage_data, set_training_budget,
-                                 split_dataset_cfgs)
+                                 find_checkpoint, has_test_metrics,
+                                 read_test_metrics, set_cam_checkpoint,
+                                 set_classifier_checkpoint, set_stage_data,
+                                 set_training_budget, split_dataset_cfgs)
 
 __all__ = [
-    'evaluate_checkpoint', 'run_tool', 'train_and_test', 'configs_dir',
-    'tools_dir', 'SPLITS', 'check_splits', 'check_stage_data',
-    'configure_retraining', 'configure_stage', 'find_checkpoint',
-    'read_test_metrics', 'set_cam_checkpoint', 'set_classifier_checkpoint',
-    'set_stage_data', 'set_training_budget', 'split_dataset_cfgs'
+    'TRAINING_FINISHED', 'evaluate_checkpoint', 'run_tool', 'train_and_test',
+    'configs_dir', 'has_test_metrics', 'tools_dir', 'SPLITS', 'check_splits',
+    'check_stage_data', 'configure_retraining', 'configure_stage',
+    'find_checkpoint', 'read_test_metrics', 'set_cam_checkpoint',
+    'set_classifier_checkpoint', 'set_stage_data', 'set_training_budget',
+    'split_dataset_cfgs'
 ]

@@ -19,7 +19,11 @@ from typing import Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from .tool_scripts import tools_dir
-from .two_stage_pipeline import find_checkpoint, read_test_metrics
+from .two_stage_pipeline import (find_checkpoint, has_test_metrics,
+                                 read_test_metrics)
+
+# written into a stage's folder once its training has completed
+TRAINING_FINISHED = 'training_finished'
 
 
 def run_tool(tool: str,
@@ -52,8 +56,11 @@ def run_tool(tool: str,
     with open(log_file, 'a') as log:
         log.write(f'\n$ {" ".join(command)}\n')
         log.flush()
-        subprocess.run(
-            command, check=True, env=env, stdout=log, stderr=subprocess.STDOUT)
+        subprocess.run(command,
+                       check=True,
+                       env=env,
+                       stdout=log,
+                       stderr=subprocess.STDOUT)
 
 
 def evaluate_checkpoint(config: str,
@@ -61,7 +68,8 @@ def evaluate_checkpoint(config: str,
                         test_dir: str,
                         extra_args: Sequence[str] = (),
                         **run_kwargs) -> dict:
-    """Evaluate ``checkpoint`` with ``tools/test.py`` on ``config``.
+    """Evaluate ``checkpoint`` with ``tools/test.py`` on ``config``, or
+    return the metrics a finished evaluation left in ``test_dir``.
 
     Args:
         extra_args (Sequence[str]): More arguments of ``tools/test.py``,
@@ -71,9 +79,10 @@ def evaluate_checkpoint(config: str,
     Returns:
         dict: The test metrics.
     """
-    run_tool('test.py',
-             [config, checkpoint, '--work-dir', test_dir, *extra_args],
-             **run_kwargs)
+    if not has_test_metrics(test_dir):
+        run_tool('test.py',
+                 [config, checkpoint, '--work-dir', test_dir, *extra_args],
+                 **run_kwargs)
     return read_test_metrics(test_dir)
 
 
@@ -81,26 +90,43 @@ def train_and_test(cfg: Config,
                    name: str,
                    work_dir: str,
                    train_args: Sequence[str] = (),
+                   test: bool = True,
                    **run_kwargs) -> Tuple[str, dict]:
     """Dump ``cfg`` to ``work_dir/<name>.py``, train it in
     ``work_dir/<name>`` and test the checkpoint ``find_checkpoint`` picks
     (the best one if the config saves one, else the last).
 
+    What a previous call finished in ``work_dir`` is not recomputed: a
+    training that completed (``TRAINING_FINISHED`` written in its folder
+    after ``tools/train.py`` succeeded) is not run again, an interrupted
+    one resumes from its last checkpoint (``--resume``), and finished test
+    metrics are read back (:func:`evaluate_checkpoint`).
+
     Args:
         train_args (Sequence[str]): More arguments of ``tools/train.py``,
             e.g. ``['--skip-data-check']`` when the data was checked
             already. Defaults to ().
+        test (bool): Test the checkpoint. Defaults to True.
         **run_kwargs: ``log_file`` and ``num_threads`` of :func:`run_tool`.
 
     Returns:
-        tuple[str, dict]: The checkpoint and the test metrics.
+        tuple[str, dict]: The checkpoint and the test metrics (empty
+        without ``test``).
     """
     stage_dir = osp.join(work_dir, name)
     config = osp.join(work_dir, f'{name}.py')
-    cfg.dump(config)
-    run_tool('train.py',
-             [config, '--work-dir', stage_dir, *train_args], **run_kwargs)
+    finished = osp.join(stage_dir, TRAINING_FINISHED)
+    if not osp.isfile(finished):
+        cfg.dump(config)
+        run_tool('train.py',
+                 [config, '--work-dir', stage_dir, '--resume', *train_args],
+                 **run_kwargs)
+        with open(finished, 'w') as file:
+            file.write(find_checkpoint(stage_dir) + '\n')
     checkpoint = find_checkpoint(stage_dir)
-    metrics = evaluate_checkpoint(
-        config, checkpoint, osp.join(stage_dir, 'test'), **run_kwargs)
+    metrics = {}
+    if test:
+        metrics = evaluate_checkpoint(config, checkpoint,
+                                      osp.join(stage_dir, 'test'),
+                                      **run_kwargs)
     return checkpoint, metrics

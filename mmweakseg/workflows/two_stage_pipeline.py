@@ -200,6 +200,11 @@ def find_checkpoint(work_dir: str) -> str:
         return f.read().strip()
 
 
+def has_test_metrics(work_dir: str) -> bool:
+    """Whether a ``tools/test.py`` run in ``work_dir`` finished."""
+    return bool(glob.glob(osp.join(work_dir, '*', '*.json')))
+
+
 def read_test_metrics(work_dir: str) -> dict:
     """Metrics of the newest ``tools/test.py`` run in ``work_dir``."""
     logs = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))

@@ -1,7 +1,9 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """``tools/run_pipeline.py`` end to end on tiny data (photos of mixed sizes:
-check, stage 1, stage 2, evaluation, figures, final table, then
-``tools/inference.py``), and its errors before training."""
+check, classifier, segmentor, pseudo-labels, retrained model, CAM,
+evaluation, figures and curves, final table; a rerun that recomputes
+nothing; then ``tools/inference.py``), on data without masks, and its
+errors before training."""
 import json
 import re
 import subprocess
@@ -28,12 +30,13 @@ def loader_options() -> list:
     return options + ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1']
 
 
-def write_photo_dataset(root: Path) -> None:
+def write_photo_dataset(root: Path, with_masks: bool = True) -> None:
     """Photos as users have them, in the annotation layout: several sizes
     and aspect ratios, a 1 x 1 image, and a phone photo stored landscape
     with EXIF orientation 6 (displayed portrait) whose mask is drawn on the
     displayed photo. Classes ``['cat', 'sky']``: the background is named
-    ``sky`` in the file and stands last."""
+    ``sky`` in the file and stands last. Without ``with_masks`` the
+    annotation files name no mask."""
     rng = np.random.default_rng(0)
     exif = Image.Exif()
     exif[0x0112] = 6  # displayed rotated 90 degrees clockwise
@@ -64,11 +67,11 @@ def write_photo_dataset(root: Path) -> None:
             mask_path = root / 'masks' / f'{name}.png'
             mask_path.parent.mkdir(parents=True, exist_ok=True)
             Image.fromarray(mask).save(mask_path)
-            entries.append(
-                dict(
-                    img_path=f'images/{name}.jpg',
-                    tags=['cat'] if has_cat else [],
-                    seg_map_path=f'masks/{name}.png'))
+            entry = dict(
+                img_path=f'images/{name}.jpg', tags=['cat'] if has_cat else [])
+            if with_masks:
+                entry['seg_map_path'] = f'masks/{name}.png'
+            entries.append(entry)
         ann_file = root / 'annotations' / f'{split}.json'
         ann_file.parent.mkdir(parents=True, exist_ok=True)
         ann_file.write_text(
@@ -92,7 +95,13 @@ def run_pipeline(data_root: Path, work_dir: Path,
             'model.backbone.base_channels=8', 'model.in_channels=64',
             *loader_options(), '--seg-cfg-options',
             'model.backbone.base_channels=4', 'custom_hooks=[]',
-            *loader_options()
+            *loader_options(), '--retrain-cfg-options',
+            'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+            'default_hooks.checkpoint.interval=2',
+            *loader_options()[:-2], '--cam-cfg-options', *[
+                option for option in loader_options()[:-2]
+                if not option.startswith('train_dataloader')
+            ]
         ],
         cwd=REPO,
         capture_output=True,
@@ -111,18 +120,34 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     assert 'note: mixed image sizes: 5 different' in output
     assert '1 image(s) with an EXIF orientation' in output
     assert 'image(s) smaller than the crop 64 x 64' in output
-    mious = re.findall(r'segmentor  \(stage 2\): mIoU +([0-9.]+)', output)
-    assert len(mious) == 1, output[-3000:]  # a number, not nan
-    assert 'classifier (stage 1): mAP' in output
-    assert 'IoU sky' in output and 'IoU cat' in output
-    assert (work_dir / 'classifier.py').is_file()
-    assert (work_dir / 'segmentor.py').is_file()
+    table = output[output.index('=' * 72):]
+    assert re.search(r'classifier: mAP +[0-9.]+ ', table), table
+    assert 'val split: 4 images, 4 with a mask' in table
+    for row in ('segmentor (method)', 'retrained (FCNHead on pseudo-labels)',
+                'CAM (threshold 0.2)', 'CAM (best threshold'):
+        assert re.search(rf'\| {re.escape(row)}[^|]*\| +[0-9.]+ \|',
+                         table), table
+    assert 'IoU sky' in table and 'IoU cat' in table
+    for name in ('classifier', 'segmentor', 'retrained', 'cam'):
+        assert (work_dir / f'{name}.py').is_file()
+    assert (work_dir / 'pseudo_labels' / 'annotations' / 'train.json').is_file()
+    assert (work_dir / 'retrained' / 'iter_2.pth').is_file()
     for split in ('train', 'val'):
         assert (work_dir / 'figures' / f'grid_{split}.png').is_file()
+    for stage in ('classifier', 'segmentor', 'retrained'):
+        assert (work_dir / 'figures' / f'curves_{stage}.png').is_file()
+
+    # a second run finds every stage finished: nothing is trained or tested
+    again, returncode = run_pipeline(data_root, work_dir)
+    assert returncode == 0, again[-4000:]
+    assert 'Epoch(train)' not in again and 'Iter(train)' not in again
+    assert 'tools/test.py' not in again and 'export_pseudo_labels' not in again
+    assert again[again.index('=' * 72):].split('total time')[0] == \
+        table.split('total time')[0]
 
     # the trained segmentor on every val photo, 1 x 1 included: masks at
     # the displayed size
-    checkpoint = re.search(r'segmentor  \(stage 2\): mIoU .*\((.*\.pth)\)',
+    checkpoint = re.search(r'segmentor: tag mAP .*\((.*\.pth)\)',
                            output).group(1)
     out_dir = tmp_path / 'inference'
     result = subprocess.run([
@@ -140,6 +165,26 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
                        ('val_2', (40, 24)), ('train_2', (100, 30))):
         with Image.open(out_dir / 'masks' / f'{name}.png') as mask:
             assert mask.size[::-1] == size
+
+
+def test_pipeline_without_masks(tmp_path):
+    """Tag-only data: every stage trains, the tag metrics are reported, no
+    mIoU is made up and the CAM reference is skipped."""
+    data_root = tmp_path / 'photos'
+    write_photo_dataset(data_root, with_masks=False)
+    work_dir = tmp_path / 'work'
+
+    output, returncode = run_pipeline(data_root, work_dir)
+
+    assert returncode == 0, output[-4000:]
+    table = output[output.index('=' * 72):]
+    assert 'val split: 4 images, 0 with a mask' in table
+    assert re.search(r'segmentor: tag mAP +[0-9.]+ ', table), table
+    assert 'no val masks: no mIoU' in table
+    assert 'mIoU' not in table.replace('no mIoU', '')
+    assert (work_dir / 'retrained' / 'iter_2.pth').is_file()
+    assert not (work_dir / 'cam').exists()
+    assert (work_dir / 'figures' / 'curves_retrained.png').is_file()
 
 
 @pytest.mark.parametrize('case', ['missing_root', 'unknown_background',

@@ -36,9 +36,10 @@ from mmweakseg.benchmarks import (QualityRow, average_rows,
                                   format_quality_table, iou_row)
 from mmweakseg.utils import add_dataset_args
 from mmweakseg.workflows import (check_stage_data, configure_stage,
-                                 evaluate_checkpoint, read_test_metrics,
-                                 run_tool, set_classifier_checkpoint,
+                                 evaluate_checkpoint, run_tool,
+                                 set_classifier_checkpoint,
                                  set_training_budget)
+
 # tools/test.py overrides of the two evaluations of every run
 TEST_VARIANTS = dict(
     plain='model.test_cfg.refine=None',
@@ -111,11 +112,9 @@ def train_seed(config: str, seed: int, args: argparse.Namespace,
                  ['--amp'] * args.amp, **run_kwargs)
     metrics = {}
     for variant, option in TEST_VARIANTS.items():
-        test_dir = osp.join(run_dir, f'test_{variant}')
-        metrics[variant] = read_test_metrics(test_dir) if osp.isdir(
-            test_dir) else evaluate_checkpoint(
-                config_file, checkpoint, test_dir,
-                ['--cfg-options', option], **run_kwargs)
+        metrics[variant] = evaluate_checkpoint(
+            config_file, checkpoint, osp.join(run_dir, f'test_{variant}'),
+            ['--cfg-options', option], **run_kwargs)
     return metrics
 
 

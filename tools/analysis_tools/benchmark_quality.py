@@ -42,7 +42,8 @@ import mmweakseg  # noqa: F401
 from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   format_method_gaps, format_quality_table,
                                   iou_row)
-from mmweakseg.utils import add_dataset_args
+from mmweakseg.utils import (add_dataset_args, add_retraining_args,
+                             add_stage_config_args)
 from mmweakseg.workflows import (check_stage_data, configs_dir,
                                  configure_retraining, configure_stage,
                                  evaluate_checkpoint, run_tool,
@@ -82,31 +83,21 @@ def parse_args() -> argparse.Namespace:
         'model once per '
         'seed (in WORK_DIR/seed<S>) and print mean +- std; by default once '
         'with the configs\' seeds')
-    parser.add_argument(
-        '--min-confidence',
-        type=float,
-        default=0.5,
-        help='pseudo-label pixels whose class probability among the '
-        'image\'s tags is below this are ignored (255) by the retrained '
-        'model')
-    parser.add_argument('--cls-config', default=DEMO_CLS)
-    parser.add_argument('--seg-config', default=DEMO_SEG)
-    parser.add_argument('--cam-config', default=DEMO_CAM)
-    parser.add_argument('--sup-config', default=DEMO_SUP)
-    parser.add_argument('--retrain-config', default=DEMO_RETRAIN)
+    add_retraining_args(parser)
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         default={},
         help='overrides applied to all five configs (e.g. dataloaders)')
-    for stage in ('cls', 'seg', 'cam', 'sup', 'retrain'):
-        parser.add_argument(
-            f'--{stage}-cfg-options',
-            nargs='+',
-            action=DictAction,
-            default={},
-            help=f'overrides of --{stage}-config only')
+    add_stage_config_args(
+        parser,
+        dict(
+            cls=DEMO_CLS,
+            seg=DEMO_SEG,
+            cam=DEMO_CAM,
+            sup=DEMO_SUP,
+            retrain=DEMO_RETRAIN))
     return parser.parse_args()
 
 

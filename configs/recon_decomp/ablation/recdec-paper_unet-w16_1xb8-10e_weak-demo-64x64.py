@@ -1,7 +1,7 @@
 # Ablation: the paper's objective (Eq. 7) on the demo data: free image-lets,
 # L_cls on the masked image-lets reaching both decoders,
 # lambda_m = lambda_c = 1e-3, no gradient clipping; the demo's network,
-# data and 20 epochs of Adam at lr 1e-3.
+# data and budget (10 epochs of Adam at lr 1e-3).
 _base_ = ['../recdec_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(
     bounded_imagelets=False,
