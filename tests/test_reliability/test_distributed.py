@@ -21,8 +21,9 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODEL_WRAPPERS, MODELS
 
+from mmweakseg.datasets import make_demo_dataset
 from mmweakseg.utils import (CPUDistributedDataParallel, count_sync_batchnorm,
-                             make_demo_dataset, setup_cpu_distributed)
+                             setup_cpu_distributed)
 from reliability_utils import (REPO, SEG_CONFIG, data_options, finish_tool,
                                make_batch, metrics_without_timing, run_tool,
                                start_tool, tiny_segmentor_cfg, tool_env)
