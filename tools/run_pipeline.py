@@ -43,7 +43,8 @@ from mmweakseg.utils import (add_dataset_args, add_retraining_args,
 from mmweakseg.visualization.curves import plot_curves
 from mmweakseg.workflows import (SPLITS, check_splits, configs_dir,
                                  configure_retraining, configure_stage,
-                                 evaluate_checkpoint, run_tool,
+                                 evaluate_checkpoint,
+                                 evaluate_classifier_health, run_tool,
                                  set_cam_checkpoint, set_classifier_checkpoint,
                                  split_dataset_cfgs, tools_dir, train_and_test)
 
@@ -78,6 +79,11 @@ def parse_args() -> argparse.Namespace:
         help='stop after the segmentor: no pseudo-labels, no retrained '
         'model')
     add_retraining_args(parser)
+    parser.add_argument(
+        '--skip-health-check',
+        action='store_true',
+        help='go on after a classifier that fails the health check '
+        '(near chance, or memorised its training images)')
     parser.add_argument(
         '--num-figures', type=int, default=24,
         help='images per group in the mask grids')
@@ -187,6 +193,16 @@ def run(args: argparse.Namespace) -> None:
     results['classifier'] = train_and_test(cls_cfg, 'classifier',
                                            args.work_dir, train_args)
     cls_ckpt = results['classifier'][0]
+    health = evaluate_classifier_health(cls_cfg, cls_ckpt,
+                                        results['classifier'][1],
+                                        reports['val'], args.work_dir)
+    print(health.format())
+    if not health.ok and not args.skip_health_check:
+        raise ValueError(
+            'the classifier is not good enough to supervise the segmentor '
+            f'(see the health check above; the classifier is in '
+            f'{osp.join(args.work_dir, "classifier")}, rerun with '
+            '--skip-health-check to go on)')
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
     results['segmentor'] = train_and_test(seg_cfg, 'segmentor', args.work_dir,
                                           train_args)

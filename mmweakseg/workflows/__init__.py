@@ -2,6 +2,8 @@
 """The two-stage workflow: point the classifier's and the segmentor's
 configs at a dataset, train and test each stage through the tools, and
 configure the model retrained on the pseudo-labels."""
+from .classifier_health import (ClassifierHealth, check_classifier_health,
+                                evaluate_classifier_health)
 from .stage_runner import (TRAINING_FINISHED, evaluate_checkpoint, run_tool,
                            train_and_test)
 from .tool_scripts import configs_dir, tools_dir
@@ -13,6 +15,8 @@ from .two_stage_pipeline import (SPLITS, check_splits, check_stage_data,
                                  set_training_budget, split_dataset_cfgs)
 
 __all__ = [
+    'ClassifierHealth', 'check_classifier_health',
+    'evaluate_classifier_health',
     'TRAINING_FINISHED', 'evaluate_checkpoint', 'run_tool', 'train_and_test',
     'configs_dir', 'has_test_metrics', 'tools_dir', 'SPLITS', 'check_splits',
     'check_stage_data', 'configure_retraining', 'configure_stage',

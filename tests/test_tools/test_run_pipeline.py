@@ -81,10 +81,15 @@ def write_photo_dataset(root: Path, with_masks: bool = True) -> None:
                     data_list=entries)))
 
 
-def run_pipeline(data_root: Path, work_dir: Path,
-                 *options) -> Tuple[str, int]:
+def run_pipeline(data_root: Path,
+                 work_dir: Path,
+                 *options,
+                 health_check: bool = False) -> Tuple[str, int]:
     """Run ``tools/run_pipeline.py`` with tiny models and budgets; return
-    its output and exit code."""
+    its output and exit code. A classifier trained 1 epoch on a few images
+    is near chance, so the health check is skipped unless asked for."""
+    if not health_check:
+        options += ('--skip-health-check', )
     result = subprocess.run(
         [
             sys.executable,
@@ -120,6 +125,8 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     assert 'note: mixed image sizes: 5 different' in output
     assert '1 image(s) with an EXIF orientation' in output
     assert 'image(s) smaller than the crop 64 x 64' in output
+    assert 'classifier health: val mAP' in output
+    assert (work_dir / 'classifier' / 'test_train_split').is_dir()
     table = output[output.index('=' * 72):]
     assert re.search(r'classifier: mAP +[0-9.]+ ', table), table
     assert 'val split: 4 images, 4 with a mask' in table
@@ -185,6 +192,30 @@ def test_pipeline_without_masks(tmp_path):
     assert (work_dir / 'retrained' / 'iter_2.pth').is_file()
     assert not (work_dir / 'cam').exists()
     assert (work_dir / 'figures' / 'curves_retrained.png').is_file()
+
+
+def test_pipeline_stops_after_a_near_chance_classifier(tmp_path):
+    """Every val image is the same picture under different tags: any
+    classifier ranks them at chance, and the pipeline stops before the
+    segmentor with the health report, keeping the classifier."""
+    data_root = tmp_path / 'demo'
+    make_demo_dataset(str(data_root), num_train=8, num_val=6, size=32)
+    val_images = sorted((data_root / 'images' / 'val').glob('*.png'))
+    for image in val_images[1:]:
+        image.write_bytes(val_images[0].read_bytes())
+    work_dir = tmp_path / 'work'
+
+    output, returncode = run_pipeline(data_root, work_dir, health_check=True)
+
+    assert returncode == 1, output[-3000:]
+    assert 'Traceback' not in output, output[-3000:]
+    assert 'PROBLEM: the val APs are close to chance: mean skill 0.00' \
+        in output
+    assert 'what to change:' in output
+    assert 'run_pipeline.py: error: the classifier is not good enough' \
+        in output
+    assert (work_dir / 'classifier' / 'training_finished').is_file()
+    assert not (work_dir / 'segmentor').exists()
 
 
 @pytest.mark.parametrize('case', ['missing_root', 'unknown_background',

@@ -46,7 +46,8 @@ from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args)
 from mmweakseg.workflows import (check_stage_data, configs_dir,
                                  configure_retraining, configure_stage,
-                                 evaluate_checkpoint, run_tool,
+                                 evaluate_checkpoint,
+                                 evaluate_classifier_health, run_tool,
                                  set_cam_checkpoint, set_classifier_checkpoint,
                                  set_training_budget, train_and_test)
 
@@ -84,6 +85,10 @@ def parse_args() -> argparse.Namespace:
         'seed (in WORK_DIR/seed<S>) and print mean +- std; by default once '
         'with the configs\' seeds')
     add_retraining_args(parser)
+    parser.add_argument(
+        '--skip-health-check',
+        action='store_true',
+        help='go on after a classifier that fails the health check')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -171,6 +176,12 @@ def main() -> None:
                                                args.work_dir)
         print(f'stage-1 classifier: mAP {cls_metrics["mAP"]:.2f} '
               f'({cls_ckpt})')
+        health = evaluate_classifier_health(cls_cfg, cls_ckpt, cls_metrics,
+                                            reports['val'], args.work_dir)
+        print(health.format())
+        if not health.ok and not args.skip_health_check:
+            sys.exit('benchmark_quality.py: error: the classifier is not '
+                     'good enough to supervise the segmentor (see above)')
         timed('stage-1 classifier', started)
 
     runs: Dict[str, List[QualityRow]] = dict(
