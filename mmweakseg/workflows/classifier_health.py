@@ -37,6 +37,12 @@ ADVICE = ('train the classifier longer (its config\'s train_cfg.max_epochs) '
           '--skip-health-check')
 
 
+def _skill(value: float) -> str:
+    """A skill with 2 decimals; a tiny negative (AP at chance up to the
+    metric's rounding) reads 0.00, not -0.00."""
+    return f'{value:.2f}'.replace('-0.00', '0.00')
+
+
 @dataclass
 class ClassifierHealth:
     """The check's numbers and verdict.
@@ -81,9 +87,9 @@ class ClassifierHealth:
         elif not self.mean_skill >= self.min_skill:
             weakest = sorted(self.classes.items(), key=lambda kv: kv[1][2])
             problems.append(
-                f'the val APs are close to chance: mean skill '
-                f'{self.mean_skill:.2f} < {self.min_skill} (0 = chance, 1 = '
-                'perfect); weakest: ' + ', '.join(
+                'the val APs are close to chance: mean skill '
+                f'{_skill(self.mean_skill)} < {self.min_skill} (0 = chance, '
+                '1 = perfect); weakest: ' + ', '.join(
                     f'{name} AP {ap:.1f} vs chance {chance:.1f}'
                     for name, (ap, chance, _) in weakest[:3]))
         if self.gap is not None and self.gap > self.max_gap:
@@ -104,12 +110,12 @@ class ClassifierHealth:
                  f'{self.train_map:.2f} (gap {self.gap:+.1f})')
         lines = [
             f'classifier health: val mAP {self.val_map:.2f}, train mAP '
-            f'{train}, mean skill {self.mean_skill:.2f} (needs >= '
+            f'{train}, mean skill {_skill(self.mean_skill)} (needs >= '
             f'{self.min_skill}; 0 = chance, 1 = perfect)'
         ]
         lines += [
             f'  {name:<16} AP {ap:6.2f}  chance {chance:6.2f}  skill '
-            f'{skill:5.2f}' for name, (ap, chance, skill) in
+            f'{_skill(skill):>5}' for name, (ap, chance, skill) in
             self.classes.items()
         ]
         if self.ok:
