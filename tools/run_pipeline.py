@@ -41,22 +41,13 @@ from mmweakseg.datasets import (DatasetReport, config_crop_size,
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args, created_or_removed)
 from mmweakseg.visualization.curves import plot_curves
-from mmweakseg.workflows import (SPLITS, check_splits, configs_dir,
+from mmweakseg.workflows import (SPLITS, check_splits, demo_configs,
                                  configure_retraining, configure_stage,
                                  evaluate_checkpoint,
                                  evaluate_classifier_health, run_tool,
                                  set_cam_checkpoint, set_classifier_checkpoint,
                                  split_dataset_cfgs, tools_dir, train_and_test)
 
-CONFIGS = configs_dir()
-DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
-                    'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
-DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
-                    'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py')
-DEMO_RETRAIN = osp.join(CONFIGS, 'retrained',
-                        'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
-DEMO_CAM = osp.join(CONFIGS, 'cam',
-                    'cam_tagcls-r18-w32-os8_weak-demo-64x64.py')
 # trained stages, in order; each has a config and a folder of that name
 TRAINED_STAGES = ('classifier', 'segmentor', 'retrained')
 
@@ -70,9 +61,10 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='write the embedded demo data to DATA_ROOT first if absent')
     # --retrain-config: the mmseg model retrained on the pseudo-labels
+    demo = demo_configs()
     add_stage_config_args(
-        parser,
-        dict(cls=DEMO_CLS, seg=DEMO_SEG, retrain=DEMO_RETRAIN, cam=DEMO_CAM))
+        parser, {stage: demo[stage]
+                 for stage in ('cls', 'seg', 'retrain', 'cam')})
     parser.add_argument(
         '--skip-retrain',
         action='store_true',

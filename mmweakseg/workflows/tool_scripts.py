@@ -8,6 +8,7 @@ as ``mmweakseg/.mim/`` (``setup.py`` copies them, as mmseg ships its
 ``.mim``), an editable install or a clone uses the checkout's folders.
 """
 import os.path as osp
+from typing import Dict
 
 PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # a file that identifies each folder
@@ -34,3 +35,22 @@ def tools_dir() -> str:
 def configs_dir() -> str:
     """The folder of the shipped configs."""
     return _find('configs')
+
+
+def demo_configs() -> Dict[str, str]:
+    """The shipped configs of the embedded demo, by the stage prefix of the
+    tools' ``--<stage>-config`` options: ``cls`` (classifier), ``seg``
+    (segmentor), ``retrain`` (retrained model), ``cam`` (CAM reference),
+    ``sup`` (supervised upper bound)."""
+    configs = configs_dir()
+    return dict(
+        cls=osp.join(configs, 'tag_classifier',
+                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py'),
+        seg=osp.join(configs, 'recon_decomp',
+                     'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py'),
+        retrain=osp.join(configs, 'retrained',
+                         'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py'),
+        cam=osp.join(configs, 'cam',
+                     'cam_tagcls-r18-w32-os8_weak-demo-64x64.py'),
+        sup=osp.join(configs, 'supervised',
+                     'pixel-ce_unet-w16_1xb8-20e_weak-demo-64x64.py'))

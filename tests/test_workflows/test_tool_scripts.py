@@ -41,3 +41,10 @@ def test_installed_package_prefers_shipped_tools(tmp_path, monkeypatch):
     assert tool_scripts.tools_dir() == str(package / '.mim' / 'tools')
     with pytest.raises(FileNotFoundError, match='configs/ folder is neither'):
         tool_scripts.configs_dir()
+
+
+def test_demo_configs_exist():
+    configs = tool_scripts.demo_configs()
+    assert sorted(configs) == ['cam', 'cls', 'retrain', 'seg', 'sup']
+    for stage, path in configs.items():
+        assert Path(path).is_file(), (stage, path)

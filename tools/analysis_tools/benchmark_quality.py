@@ -44,24 +44,13 @@ from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   iou_row)
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args)
-from mmweakseg.workflows import (check_stage_data, configs_dir,
+from mmweakseg.workflows import (check_stage_data, demo_configs,
                                  configure_retraining, configure_stage,
                                  evaluate_checkpoint,
                                  evaluate_classifier_health, run_tool,
                                  set_cam_checkpoint, set_classifier_checkpoint,
                                  set_training_budget, train_and_test)
 
-CONFIGS = configs_dir()
-DEMO_CLS = osp.join(CONFIGS, 'tag_classifier',
-                    'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py')
-DEMO_SEG = osp.join(CONFIGS, 'recon_decomp',
-                    'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py')
-DEMO_CAM = osp.join(CONFIGS, 'cam',
-                    'cam_tagcls-r18-w32-os8_weak-demo-64x64.py')
-DEMO_SUP = osp.join(CONFIGS, 'supervised',
-                    'pixel-ce_unet-w16_1xb8-20e_weak-demo-64x64.py')
-DEMO_RETRAIN = osp.join(CONFIGS, 'retrained',
-                        'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py')
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,14 +84,7 @@ def parse_args() -> argparse.Namespace:
         action=DictAction,
         default={},
         help='overrides applied to all five configs (e.g. dataloaders)')
-    add_stage_config_args(
-        parser,
-        dict(
-            cls=DEMO_CLS,
-            seg=DEMO_SEG,
-            cam=DEMO_CAM,
-            sup=DEMO_SUP,
-            retrain=DEMO_RETRAIN))
+    add_stage_config_args(parser, demo_configs())
     return parser.parse_args()
 
 
