@@ -7,12 +7,16 @@ everything that can be evaluated, compute the CAM reference, draw the
 figures and the training curves, and print one table.
 
     python tools/run_pipeline.py DATA_ROOT --work-dir WORK_DIR \
-        [--layout annotation|folder] [--make-demo-data] [--skip-retrain]
+        [--layout annotation|folder] [--make-demo-data] [--skip-retrain] \
+        [--budget auto|config]
 
 Every stage runs through ``tools/train.py`` / ``tools/test.py`` on a config
 dumped into ``WORK_DIR`` (``classifier.py``, ``segmentor.py``,
 ``retrained.py``, ``cam.py``), so any stage can be rerun or changed by
-hand. Running the command again on the same ``WORK_DIR`` continues: a
+hand. The trained stages' schedules follow the number of training images
+(``--budget auto``, see :mod:`mmweakseg.workflows.training_budget`; each is
+printed when its stage starts) or are the configs' own (``--budget
+config``). Running the command again on the same ``WORK_DIR`` continues: a
 finished stage is not recomputed, an interrupted training resumes.
 
 mIoU needs val masks: with some, the IoU metrics are over the images that
@@ -41,12 +45,12 @@ from mmweakseg.datasets import (DatasetReport, config_crop_size,
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args, created_or_removed)
 from mmweakseg.visualization.curves import plot_curves
-from mmweakseg.workflows import (SPLITS, check_splits, demo_configs,
-                                 configure_retraining, configure_stage,
-                                 evaluate_checkpoint,
-                                 evaluate_classifier_health, run_tool,
-                                 set_cam_checkpoint, set_classifier_checkpoint,
-                                 split_dataset_cfgs, tools_dir, train_and_test)
+from mmweakseg.workflows import (
+    SPLITS, apply_training_budget, check_splits, configure_retraining,
+    configure_stage, demo_configs, evaluate_checkpoint,
+    evaluate_classifier_health, plan_training_budget, run_tool,
+    set_cam_checkpoint, set_classifier_checkpoint, split_dataset_cfgs,
+    tools_dir, train_and_test)
 
 # trained stages, in order; each has a config and a folder of that name
 TRAINED_STAGES = ('classifier', 'segmentor', 'retrained')
@@ -76,6 +80,15 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='go on after a classifier that fails the health check '
         '(near chance, or memorised its training images)')
+    parser.add_argument(
+        '--budget',
+        choices=['auto', 'config'],
+        default='auto',
+        help='training schedules: auto scales each config\'s schedule to '
+        'the number of training images (configs name the size their '
+        'schedule is for in budget_reference_images); config keeps the '
+        'schedules as written, --*-cfg-options train_cfg.max_epochs=N '
+        'included')
     parser.add_argument(
         '--num-figures', type=int, default=24,
         help='images per group in the mask grids')
@@ -121,11 +134,15 @@ def draw_curves(work_dir: str, figures_dir: str) -> List[str]:
     paths = []
     for stage in TRAINED_STAGES:
         stage_dir = osp.join(work_dir, stage)
-        if osp.isdir(stage_dir):
+        if not osp.isdir(stage_dir):
+            continue
+        try:
             paths.append(
                 plot_curves([stage_dir],
                             osp.join(figures_dir, f'curves_{stage}.png'),
                             title=stage))
+        except ValueError as error:  # e.g. trained too briefly to log
+            print(f'no curves for the {stage}: {error}')
     return paths
 
 
@@ -177,11 +194,19 @@ def run(args: argparse.Namespace) -> None:
         pseudo_label_root = osp.join(args.work_dir, 'pseudo_labels')
         configure_retraining(retrain_cfg, pseudo_label_root,
                              dataset_cfgs['val'], classes)
+        budgets = {}
+        for stage, cfg in zip(TRAINED_STAGES,
+                              (cls_cfg, seg_cfg, retrain_cfg)):
+            budgets[stage] = plan_training_budget(
+                cfg, stage, reports['train'].num_images,
+                scale=args.budget == 'auto')
+            apply_training_budget(cfg, budgets[stage])
     with_masks = reports['val'].num_masks > 0
 
     # the data was checked above: the stages skip train.py's check
     train_args = ['--skip-data-check']
     results = {}
+    print(budgets['classifier'].format())
     results['classifier'] = train_and_test(cls_cfg, 'classifier',
                                            args.work_dir, train_args)
     cls_ckpt = results['classifier'][0]
@@ -196,6 +221,7 @@ def run(args: argparse.Namespace) -> None:
             f'{osp.join(args.work_dir, "classifier")}, rerun with '
             '--skip-health-check to go on)')
     set_classifier_checkpoint(seg_cfg, cls_ckpt)
+    print(budgets['segmentor'].format())
     results['segmentor'] = train_and_test(seg_cfg, 'segmentor', args.work_dir,
                                           train_args)
     seg_config = osp.join(args.work_dir, 'segmentor.py')
@@ -208,6 +234,7 @@ def run(args: argparse.Namespace) -> None:
                 '--out-dir', pseudo_label_root, '--min-confidence',
                 str(args.min_confidence)
             ])
+        print(budgets['retrained'].format())
         results['retrained'] = train_and_test(
             retrain_cfg, 'retrained', args.work_dir, train_args,
             test=with_masks)

@@ -55,6 +55,9 @@ model = dict(
 train_dataloader = dict(batch_size=8)
 optim_wrapper = dict(optimizer=dict(lr=1e-3), clip_grad=dict(max_norm=1.0))
 train_cfg = dict(max_epochs=10, val_interval=5)
+# the number of training images this schedule is for: tools/run_pipeline.py
+# scales it by sqrt(N / 1,000) on N images (--budget auto)
+budget_reference_images = 1000
 val_evaluator = [
     dict(type='ClassWiseIoUMetric', iou_metrics=['mIoU']),
     dict(type='MultiLabelTagMetric')

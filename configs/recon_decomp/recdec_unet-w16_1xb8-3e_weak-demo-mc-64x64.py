@@ -20,3 +20,4 @@ val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=3, val_interval=1)
 default_hooks = dict(checkpoint=dict(interval=1))
+budget_reference_images = 4000  # this schedule is for 4,000 images

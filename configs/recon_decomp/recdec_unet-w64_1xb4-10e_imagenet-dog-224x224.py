@@ -17,3 +17,6 @@ default_hooks = dict(checkpoint=dict(save_best='mAP', rule='greater'))
 custom_hooks = [
     dict(type='DecompositionVisualizationHook', interval=1000, num_images=8)
 ]
+# the 16,000 training images this schedule is for (tools/run_pipeline.py
+# --budget auto scales it to other sizes)
+budget_reference_images = 16000

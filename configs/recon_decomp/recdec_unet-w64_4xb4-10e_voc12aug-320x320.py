@@ -31,3 +31,6 @@ default_hooks = dict(checkpoint=dict(save_best='mIoU', rule='greater'))
 custom_hooks = [
     dict(type='DecompositionVisualizationHook', interval=1000, num_images=8)
 ]
+# the 10,582 trainaug images this schedule is for (tools/run_pipeline.py
+# --budget auto scales it to other sizes)
+budget_reference_images = 10582

@@ -48,6 +48,9 @@ param_scheduler = [
         by_epoch=False)
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=250)
+# the number of training images this schedule is for: tools/run_pipeline.py
+# scales it by sqrt(N / 1,000) on N images (--budget auto)
+budget_reference_images = 1000
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 log_processor = dict(by_epoch=False)

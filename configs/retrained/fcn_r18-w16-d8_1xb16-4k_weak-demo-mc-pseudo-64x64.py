@@ -37,3 +37,4 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=1000)
 default_hooks = dict(checkpoint=dict(interval=1000))
+budget_reference_images = 4000  # this schedule is for 4,000 images

@@ -13,6 +13,9 @@ model = dict(
     backbone=dict(stem_channels=32, base_channels=32, init_cfg=None))
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 train_cfg = dict(max_epochs=10, val_interval=5)
+# the number of training images this schedule is for: tools/run_pipeline.py
+# scales it by sqrt(N / 1,000) on N images (--budget auto)
+budget_reference_images = 1000
 val_evaluator = dict(type='MultiLabelTagMetric')
 test_evaluator = val_evaluator
 default_hooks = dict(

@@ -9,3 +9,4 @@ model = dict(num_classes=7)
 train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
+budget_reference_images = 4000  # this schedule is for 4,000 images

@@ -13,3 +13,6 @@ test_evaluator = val_evaluator
 default_hooks = dict(
     checkpoint=dict(save_best='mAP', rule='greater'),
     visualization=dict(type='SegVisualizationHook', draw=False))
+# the 16,000 training images this schedule is for (tools/run_pipeline.py
+# --budget auto scales it to other sizes)
+budget_reference_images = 16000

@@ -15,3 +15,6 @@ test_evaluator = val_evaluator
 default_hooks = dict(
     checkpoint=dict(save_best='mAP', rule='greater'),
     visualization=dict(type='SegVisualizationHook', draw=False))
+# the 10,582 trainaug images this schedule is for (tools/run_pipeline.py
+# --budget auto scales it to other sizes)
+budget_reference_images = 10582

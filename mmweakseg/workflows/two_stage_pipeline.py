@@ -214,20 +214,6 @@ def read_test_metrics(work_dir: str) -> dict:
         return json.load(f)
 
 
-def set_training_budget(cfg: Config, epochs: int) -> Config:
-    """Train for ``epochs`` and keep the last checkpoint for testing.
-
-    The best checkpoint by validation mIoU would be chosen with the masks of
-    the evaluation split, a supervision that only the references may use, so
-    ``save_best`` is switched off and the final epoch is evaluated.
-    """
-    if epochs < 1:
-        raise ValueError(f'the number of epochs must be >= 1, got {epochs}')
-    cfg.train_cfg.max_epochs = epochs
-    cfg.default_hooks.checkpoint.save_best = None
-    return cfg
-
-
 def configure_retraining(cfg: Config, pseudo_label_root: str,
                                  val_dataset_cfg: dict,
                                  classes: List[str]) -> Config:
@@ -238,7 +224,7 @@ def configure_retraining(cfg: Config, pseudo_label_root: str,
     test use ``val_dataset_cfg`` with its real masks. The decode heads (and
     auxiliary heads) predict the K ``classes``, and the last checkpoint is
     tested: ``save_best`` is switched off for the reason given in
-    :func:`set_training_budget`.
+    :func:`~.training_budget.set_training_budget`.
 
     Args:
         cfg (Config): A config of an mmseg ``EncoderDecoder``.

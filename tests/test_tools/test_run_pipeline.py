@@ -84,10 +84,14 @@ def write_photo_dataset(root: Path, with_masks: bool = True) -> None:
 def run_pipeline(data_root: Path,
                  work_dir: Path,
                  *options,
-                 health_check: bool = False) -> Tuple[str, int]:
-    """Run ``tools/run_pipeline.py`` with tiny models and budgets; return
-    its output and exit code. A classifier trained 1 epoch on a few images
-    is near chance, so the health check is skipped unless asked for."""
+                 health_check: bool = False,
+                 budget: str = 'config') -> Tuple[str, int]:
+    """Run ``tools/run_pipeline.py`` with tiny models and budgets (1
+    epoch, 2 iterations of the retrained model; ``budget='auto'`` scales
+    them to the data); return its output and exit code. A classifier
+    trained 1 epoch on a few images is near chance, so the health check is
+    skipped unless asked for."""
+    options += ('--budget', budget)
     if not health_check:
         options += ('--skip-health-check', )
     result = subprocess.run(
@@ -177,20 +181,30 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
 
 def test_pipeline_without_masks(tmp_path):
     """Tag-only data: every stage trains, the tag metrics are reported, no
-    mIoU is made up and the CAM reference is skipped."""
+    mIoU is made up and the CAM reference is skipped. The budgets follow
+    the 6 training images and are printed when each stage starts."""
     data_root = tmp_path / 'photos'
     write_photo_dataset(data_root, with_masks=False)
     work_dir = tmp_path / 'work'
 
-    output, returncode = run_pipeline(data_root, work_dir)
+    output, returncode = run_pipeline(data_root, work_dir, budget='auto')
 
     assert returncode == 0, output[-4000:]
+    # the configs' 1 epoch of 250 batches of 4 is set for 1,000 images:
+    # 250 * sqrt(6 / 1000) = 19 iterations, 2 per epoch -> 10 epochs
+    for stage in ('classifier', 'segmentor'):
+        assert (f'{stage} budget: 10 epochs = 20 iterations of batch 4 on 6 '
+                'training images (scaled from the config\'s 1 epoch for '
+                '1,000 images by sqrt(6 / 1,000))') in output
+    assert len(re.findall(r'Epoch\(train\) +\[10\]\[2/2\]', output)) == 2
+    # 2 iterations * sqrt(6 / 1000) rounds to 0: at least 1 is trained
+    assert 'retrained budget: 1 iteration of batch 4 on 6' in output
     table = output[output.index('=' * 72):]
     assert 'val split: 4 images, 0 with a mask' in table
     assert re.search(r'segmentor: tag mAP +[0-9.]+ ', table), table
     assert 'no val masks: no mIoU' in table
     assert 'mIoU' not in table.replace('no mIoU', '')
-    assert (work_dir / 'retrained' / 'iter_2.pth').is_file()
+    assert (work_dir / 'retrained' / 'iter_1.pth').is_file()
     assert not (work_dir / 'cam').exists()
     assert (work_dir / 'figures' / 'curves_retrained.png').is_file()
 
