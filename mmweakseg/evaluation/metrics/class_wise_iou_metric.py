@@ -21,8 +21,12 @@ class ClassWiseIoUMetric(IoUMetric):
     Images without a mask (weak-tag data where only some or no images have
     one) are left out and counted: the metrics are over the images with a
     mask, and with none at all the metric returns nothing (the tag metrics
-    still do). Arguments are those of :class:`IoUMetric`.
+    still do). Arguments are those of :class:`IoUMetric`; the names stay
+    unprefixed (``mIoU``, ``IoU.<class>``) unless ``prefix`` is given.
     """
+    # unprefixed names, as mmseg's, said explicitly: BaseMetric warns about
+    # a prefix left as None in every run
+    default_prefix = ''
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Add each image with a mask as mmseg's metric does, and a ``None``

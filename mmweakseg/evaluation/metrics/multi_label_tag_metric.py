@@ -34,8 +34,13 @@ class MultiLabelTagMetric(BaseMetric):
             Defaults to 0.5.
         collect_device (str): Device used to collect results across ranks,
             'cpu' or 'gpu'. Defaults to 'cpu'.
-        prefix (str, optional): Prefix of the metric names. Defaults to None.
+        prefix (str, optional): Prefix of the metric names. Defaults to
+            None: unprefixed names (``mAP``, ``AP.<class>``), which the
+            classifier's ``save_best='mAP'`` reads.
     """
+    # unprefixed names, said explicitly: BaseMetric warns about a prefix
+    # left as None in every run
+    default_prefix = ''
 
     def __init__(self,
                  thr: float = 0.5,
