@@ -15,8 +15,8 @@ The benchmarks set a fixed number of epochs instead, the same for every
 model they compare (:func:`set_training_budget`).
 """
 import math
-from typing import Optional
 from dataclasses import dataclass
+from typing import Optional
 
 from mmengine.config import Config
 
