@@ -8,6 +8,11 @@ lines. Outlines of ellipses and stars are distractors that belong to no
 class (background in the masks, never tagged). A ``leash`` (a bar ending in
 a small ring, always dark red) is drawn next to most triangles and rarely
 alone: a distractor that co-occurs with one class, like people with dogs.
+
+:class:`DemoScene` makes harder variants for stage-1 recipes: smaller
+objects, backgrounds textured like photographs (fractal noise), and
+*look-alikes* (untagged textured shapes of the classes that are not
+targets, e.g. discs and squares in a ring / cross / diamond data set).
 """
 import colorsys
 import math
@@ -38,6 +43,47 @@ LEASH_ALONE_PROB = 0.05
 LEASH_COLOUR = (150, 35, 30)
 # Candidate leash directions, relative to the direction of the image centre.
 LEASH_DIRECTIONS = np.linspace(-1.2, 1.2, 7)
+BACKGROUNDS = ('gradient', 'textured')
+# Spectral slope of the textured background: amplitude ~ 1 / f**slope
+# (natural photographs have slopes near 1).
+TEXTURED_BACKGROUND_SLOPE = 1.0
+# Strength of its colour noise relative to its luminance noise.
+TEXTURED_BACKGROUND_CHROMA = 0.4
+
+
+@dataclass(frozen=True)
+class DemoScene:
+    """How the scenes of a demo data set are drawn; the defaults give the
+    embedded demo.
+
+    Attributes:
+        object_scale (float): Factor on the objects' radii
+            (:data:`RADIUS_RANGE`); 0.5 gives objects of 4 to 8 pixels'
+            radius at size 64. Defaults to 1.0.
+        background (str): ``'gradient'`` (a smooth colour gradient with
+            noise) or ``'textured'`` (the gradient under fractal noise,
+            mostly luminance, with a ``1 / f`` amplitude spectrum, as in
+            photographs).
+            Defaults to ``'gradient'``.
+        max_lookalikes (int): Up to this many untagged look-alikes per
+            image (0 to ``max_lookalikes``, uniformly): textured shapes of
+            the classes of :data:`DEMO_CLASSES` that are not targets, drawn
+            under the objects and labelled background. Defaults to 0.
+    """
+    object_scale: float = 1.0
+    background: str = 'gradient'
+    max_lookalikes: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.object_scale > 0:
+            raise ValueError(f'object_scale={self.object_scale}; expected '
+                             'a positive factor')
+        if self.background not in BACKGROUNDS:
+            raise ValueError(f'background={self.background!r}; expected '
+                             f'one of {BACKGROUNDS}')
+        if self.max_lookalikes < 0:
+            raise ValueError(f'max_lookalikes={self.max_lookalikes}; '
+                             'expected a non-negative number')
 
 
 @dataclass(frozen=True)
@@ -69,9 +115,9 @@ DEMO_CLASSES = (
 NUM_BASE_CLASSES = 3
 
 
-def demo_classes(multiclass: bool = False,
-                 names: Optional[Sequence[str]] = None
-                 ) -> Tuple[DemoClass, ...]:
+def demo_classes(
+        multiclass: bool = False,
+        names: Optional[Sequence[str]] = None) -> Tuple[DemoClass, ...]:
     """The foreground classes: 3 by default, 6 with ``multiclass``, or
     those of :data:`DEMO_CLASSES` named in ``names`` (in that order), e.g.
     ``('ring', 'cross', 'diamond')`` for a variant with other shapes and
@@ -219,9 +265,26 @@ def _rgb_tuple(colour: np.ndarray) -> Tuple[int, int, int]:
     return tuple(int(round(c)) for c in colour)
 
 
-def _draw_background(rng: np.random.Generator, size: int,
-                     scale: float) -> Image.Image:
+def _fractal_noise(rng: np.random.Generator, size: int,
+                   channels: int) -> np.ndarray:
+    """``(size, size, channels)`` noise with zero mean, unit standard
+    deviation per channel and an amplitude spectrum falling as
+    ``1 / f ** TEXTURED_BACKGROUND_SLOPE``."""
+    freq = np.hypot(
+        np.fft.fftfreq(size)[:, None],
+        np.fft.rfftfreq(size)[None, :])
+    freq[0, 0] = np.inf  # no constant term
+    white = rng.normal(size=(channels, size, size))
+    noise = np.fft.irfft2(
+        np.fft.rfft2(white) * freq**-TEXTURED_BACKGROUND_SLOPE,
+        s=(size, size)).transpose(1, 2, 0)
+    return (noise - noise.mean((0, 1))) / noise.std((0, 1))
+
+
+def _draw_background(rng: np.random.Generator, size: int, scale: float,
+                     scene: DemoScene) -> Image.Image:
     """Smooth bilinear gradient of 4 random corner colours, Gaussian noise
+    (under fractal colour noise for ``scene.background == 'textured'``)
     and 2 to 6 thin random lines."""
     corners = np.stack([
         _random_colour(rng, (0.35, 0.85), (0.1, 0.6)) for _ in range(4)
@@ -231,6 +294,12 @@ def _draw_background(rng: np.random.Generator, size: int,
     gradient = ((1 - wy) * ((1 - wx) * corners[0, 0] + wx * corners[0, 1]) +
                 wy * ((1 - wx) * corners[1, 0] + wx * corners[1, 1]))
     noisy = gradient + rng.normal(0.0, 8.0, gradient.shape)
+    if scene.background == 'textured':
+        # mostly luminance, some colour, as in photographs
+        strength = rng.uniform(25.0, 50.0)
+        noisy += strength * (
+            _fractal_noise(rng, size, 1) +
+            TEXTURED_BACKGROUND_CHROMA * _fractal_noise(rng, size, 3))
     image = Image.fromarray(np.clip(np.rint(noisy), 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(image)
     for _ in range(rng.integers(2, 7)):
@@ -323,7 +392,8 @@ def _leash_colour(rng: np.random.Generator) -> Tuple[int, int, int]:
 
 
 def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
-                   size: int, scale: float) -> List[_PlacedObject]:
+                   size: int, scale: float,
+                   object_scale: float) -> List[_PlacedObject]:
     """Sample 0 to 3 objects; a new object (drawn on top) may hide at most
     half of each earlier one, else it is re-placed (and dropped after
     :data:`PLACEMENT_TRIES` tries)."""
@@ -333,7 +403,7 @@ def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
     for _ in range(num_objects):
         label = int(rng.integers(len(classes))) + 1
         demo_class = classes[label - 1]
-        radius = rng.uniform(*RADIUS_RANGE) * scale
+        radius = rng.uniform(*RADIUS_RANGE) * scale * object_scale
         for _ in range(PLACEMENT_TRIES):
             centre = tuple(rng.uniform(0.6 * radius, size - 0.6 * radius, 2))
             angle = rng.uniform(0, 2 * math.pi)
@@ -352,6 +422,31 @@ def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
     return placed
 
 
+def _lookalikes(rng: np.random.Generator, classes: Sequence[DemoClass],
+                size: int, scale: float,
+                scene: DemoScene) -> List[_PlacedObject]:
+    """0 to ``scene.max_lookalikes`` objects of the classes of
+    :data:`DEMO_CLASSES` not in ``classes``, anywhere (label 0)."""
+    if not scene.max_lookalikes:
+        return []
+    others = [c for c in DEMO_CLASSES if c not in classes]
+    if not others:
+        raise ValueError('look-alikes need classes of DEMO_CLASSES that are '
+                         'not targets; all are targets')
+    lookalikes = []
+    for _ in range(rng.integers(0, scene.max_lookalikes + 1)):
+        demo_class = others[rng.integers(len(others))]
+        radius = rng.uniform(*RADIUS_RANGE) * scale * scene.object_scale
+        centre = tuple(rng.uniform(0.6 * radius, size - 0.6 * radius, 2))
+        angle = rng.uniform(0, 2 * math.pi)
+        canvas = Image.new('L', (size, size), 0)
+        SHAPES[demo_class.shape](ImageDraw.Draw(canvas), centre, radius, angle)
+        lookalikes.append(
+            _PlacedObject(0, demo_class, centre, radius, angle,
+                          np.asarray(canvas, dtype=bool)))
+    return lookalikes
+
+
 def _textured_object(obj: _PlacedObject, rng: np.random.Generator, size: int,
                      scale: float) -> np.ndarray:
     """``(H, W, 3)`` float texture of ``obj`` in two contrasting random
@@ -368,9 +463,12 @@ def _textured_object(obj: _PlacedObject, rng: np.random.Generator, size: int,
     return np.where(pattern[..., None], light, dark)
 
 
-def render_demo_image(rng: np.random.Generator,
-                      classes: Sequence[DemoClass],
-                      size: int = 64) -> Tuple[np.ndarray, np.ndarray, list]:
+def render_demo_image(
+    rng: np.random.Generator,
+    classes: Sequence[DemoClass],
+    size: int = 64,
+    scene: DemoScene = DemoScene()
+) -> Tuple[np.ndarray, np.ndarray, list]:
     """Render one demo image and its label map.
 
     Args:
@@ -378,17 +476,19 @@ def render_demo_image(rng: np.random.Generator,
         classes (Sequence[DemoClass]): Foreground classes; class ``i`` has
             label ``i + 1`` (label 0 is the background).
         size (int): Image side in pixels. Defaults to 64.
+        scene (DemoScene): Object size, background and look-alikes.
+            Defaults to the demo's.
 
     Returns:
         tuple: ``(H, W, 3)`` uint8 RGB image, ``(H, W)`` uint8 label map,
         and the names of the distractors drawn (``'ellipse'``, ``'star'``,
-        ``'leash'``).
+        ``'leash'``, and ``'lookalike-<class>'`` per look-alike).
     """
     scale = size / 64
-    image = _draw_background(rng, size, scale)
+    image = _draw_background(rng, size, scale, scene)
     draw = ImageDraw.Draw(image)
     distractors = _draw_distractors(draw, rng, size, scale)
-    objects = _place_objects(rng, classes, size, scale)
+    objects = _place_objects(rng, classes, size, scale, scene.object_scale)
     leashed = [obj for obj in objects if obj.demo_class.name == LEASH_CLASS]
     for obj in leashed:
         if rng.random() < LEASH_WITH_CLASS_PROB:
@@ -402,9 +502,12 @@ def render_demo_image(rng: np.random.Generator,
         _draw_visible_leash(candidates, objects, draw, rng, size, scale)
         distractors.append('leash')
 
+    lookalikes = _lookalikes(rng, classes, size, scale, scene)
+    distractors += [f'lookalike-{obj.demo_class.name}' for obj in lookalikes]
+
     pixels = np.asarray(image).astype(np.float64)
     label_map = np.zeros((size, size), dtype=np.uint8)
-    for obj in objects:
+    for obj in lookalikes + objects:
         texture = _textured_object(obj, rng, size, scale)
         pixels[obj.mask] = texture[obj.mask]
         label_map[obj.mask] = obj.label
@@ -429,13 +532,16 @@ def _entry(split: str, name: str, label_map: np.ndarray,
         distractors=distractors)
 
 
-def make_demo_dataset(out_dir: str,
-                      num_train: int = 1000,
-                      num_val: int = 200,
-                      size: int = 64,
-                      seed: int = 0,
-                      multiclass: bool = False,
-                      class_names: Optional[Sequence[str]] = None) -> str:
+def make_demo_dataset(
+    out_dir: str,
+    num_train: int = 1000,
+    num_val: int = 200,
+    size: int = 64,
+    seed: int = 0,
+    multiclass: bool = False,
+    class_names: Optional[Sequence[str]] = None,
+    scene: DemoScene = DemoScene()
+) -> str:
     """Write the synthetic demo data set in the annotation-file layout.
 
     .. code-block:: none
@@ -448,7 +554,7 @@ def make_demo_dataset(out_dir: str,
 
     Every image has a mask. Each annotation entry also lists the
     ``distractors`` drawn in the image (``'ellipse'``, ``'star'``,
-    ``'leash'``), which the datasets ignore. Image ``i`` of a split depends
+    ``'leash'``, ``'lookalike-<class>'``), which the datasets ignore. Image ``i`` of a split depends
     only on ``(seed, split, i)``, so the same arguments give byte-identical
     files.
 
@@ -463,6 +569,8 @@ def make_demo_dataset(out_dir: str,
         class_names (Sequence[str], optional): The foreground classes by
             name (see :func:`demo_classes`), e.g. a variant with other
             shapes and textures. Defaults to None.
+        scene (DemoScene): Object size, background and look-alikes of a
+            harder variant. Defaults to the demo's.
 
     Returns:
         str: The folder holding the annotation files.
@@ -487,7 +595,8 @@ def make_demo_dataset(out_dir: str,
         data_list = []
         for index in range(num_images):
             rng = np.random.default_rng([seed, SPLIT_CODES[split], index])
-            rgb, label_map, distractors = render_demo_image(rng, classes, size)
+            rgb, label_map, distractors = render_demo_image(
+                rng, classes, size, scene)
             name = f'{index:05d}.png'
             Image.fromarray(rgb).save(
                 osp.join(out_dir, 'images', split, name), format='PNG')

@@ -9,8 +9,10 @@ from PIL import Image
 
 import mmweakseg  # noqa: F401
 from mmseg.registry import DATASETS
-from mmweakseg.datasets.demo_data import (DEMO_CLASSES, LEASH_CLASS, LEASH_COLOUR,
-                                       make_demo_dataset)
+from mmweakseg.datasets.demo_data import (DEMO_CLASSES, LEASH_CLASS,
+                                          LEASH_COLOUR, DemoScene,
+                                          demo_classes, make_demo_dataset,
+                                          render_demo_image)
 
 TOOL = Path(__file__).parents[2] / 'tools' / 'misc' / 'make_demo_data.py'
 
@@ -158,9 +160,9 @@ def test_variant_with_other_classes(tmp_path):
     ]
     tagged = {tag for e in annotation['data_list'] for tag in e['tags']}
     assert tagged == {'background', 'ring', 'cross', 'diamond'}
-    for names, multiclass in ((['ring', 'star'], False), (['ring', 'ring'],
-                                                          False), ([], False),
-                              (['ring'], True)):
+    for names, multiclass in ((['ring', 'star'], False), (['ring',
+                                                           'ring'], False),
+                              ([], False), (['ring'], True)):
         with pytest.raises(ValueError):
             make_demo_dataset(
                 str(tmp_path / 'bad'),
@@ -173,3 +175,88 @@ def test_variant_with_other_classes(tmp_path):
 def test_rejects_tiny_images(tmp_path):
     with pytest.raises(ValueError, match='size=16'):
         make_demo_dataset(str(tmp_path), size=16)
+
+
+def render(index: int, classes=None, **scene) -> tuple:
+    """Image ``index`` of a 64 x 64 scene with the default classes."""
+    return render_demo_image(
+        np.random.default_rng([0, 0, index]), classes or demo_classes(), 64,
+        DemoScene(**scene))
+
+
+def test_small_objects_cover_a_quarter_of_the_area():
+    areas = {scale: [] for scale in (1.0, 0.5)}
+    for index in range(60):
+        for scale in areas:
+            _, label_map, _ = render(index, object_scale=scale)
+            areas[scale].append(np.count_nonzero(label_map))
+    # the radii halve: areas fall to ~1/4 (less occlusion makes it a bit
+    # more than that)
+    ratio = sum(areas[0.5]) / sum(areas[1.0])
+    assert 0.2 < ratio < 0.4
+
+
+def test_textured_background_has_more_texture():
+    """The background's pixel-to-pixel variation (horizontal differences
+    where both pixels are background) grows."""
+    stds = {background: [] for background in ('gradient', 'textured')}
+    for index in range(10):
+        for background, values in stds.items():
+            image, labels, _ = render(index, background=background)
+            both = (labels[:, 1:] == 0) & (labels[:, :-1] == 0)
+            values.append(np.diff(image.astype(float), axis=1)[both].std())
+    assert np.mean(stds['textured']) > 1.5 * np.mean(stds['gradient'])
+
+
+def test_lookalikes_are_untagged_shapes_of_the_other_classes():
+    targets = demo_classes(names=['ring', 'cross', 'diamond'])
+    drawn = set()
+    for index in range(20):
+        image, labels, distractors = render(index, targets, max_lookalikes=2)
+        plain, plain_labels, plain_distractors = render(index, targets)
+        # drawn under the objects and labelled background: the label map
+        # is the one without them, the background pixels are not
+        np.testing.assert_array_equal(labels, plain_labels)
+        lookalikes = [d for d in distractors if d.startswith('lookalike-')]
+        assert distractors == plain_distractors + lookalikes
+        assert len(lookalikes) <= 2
+        if lookalikes:
+            assert (image != plain)[labels == 0].any()
+        drawn.update(name[len('lookalike-'):] for name in lookalikes)
+    assert drawn == {'disc', 'square', 'triangle'}
+
+
+def test_scene_rejects_bad_settings(tmp_path):
+    for bad in (dict(object_scale=0), dict(background='photo'),
+                dict(max_lookalikes=-1)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            DemoScene(**bad)
+    with pytest.raises(ValueError, match='not targets'):
+        make_demo_dataset(
+            str(tmp_path),
+            num_train=5,
+            num_val=0,
+            multiclass=True,
+            scene=DemoScene(max_lookalikes=1))
+
+
+def test_cli_scene_options(tmp_path):
+    load_tool().main([
+        str(tmp_path / 'cli'), '--num-train', '6', '--num-val', '2',
+        '--classes', 'ring', 'cross', '--object-scale', '0.5', '--background',
+        'textured', '--lookalikes', '3'
+    ])
+    make_demo_dataset(
+        str(tmp_path / 'api'),
+        num_train=6,
+        num_val=2,
+        class_names=['ring', 'cross'],
+        scene=DemoScene(
+            object_scale=0.5, background='textured', max_lookalikes=3))
+    assert files_of(tmp_path / 'cli') == files_of(tmp_path / 'api')
+    make_demo_dataset(
+        str(tmp_path / 'plain'),
+        num_train=6,
+        num_val=2,
+        class_names=['ring', 'cross'])
+    assert files_of(tmp_path / 'plain') != files_of(tmp_path / 'api')

@@ -4,11 +4,17 @@
 Example:
     python tools/misc/make_demo_data.py data/demo
     python tools/misc/make_demo_data.py data/demo-multiclass --multiclass
+    # harder variants for stage-1 recipes (docs/custom_dataset.md)
+    python tools/misc/make_demo_data.py data/weak_demo_small \
+        --object-scale 0.5 --background textured
+    python tools/misc/make_demo_data.py data/weak_demo_lookalike \
+        --classes ring cross diamond --background textured --lookalikes 2
 """
 import argparse
 from typing import List, Optional
 
-from mmweakseg.datasets.demo_data import make_demo_dataset
+from mmweakseg.datasets.demo_data import (BACKGROUNDS, DemoScene,
+                                          make_demo_dataset)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -32,6 +38,23 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='foreground classes by name among disc, square, triangle, '
         'ring, cross, diamond (e.g. ring cross diamond: a variant with '
         'other shapes and textures)')
+    parser.add_argument(
+        '--object-scale',
+        type=float,
+        default=1.0,
+        help='factor on the objects\' radii (0.5: small objects)')
+    parser.add_argument(
+        '--background',
+        choices=BACKGROUNDS,
+        default='gradient',
+        help='gradient (the demo\'s) or textured (fractal colour noise, '
+        'like photographs)')
+    parser.add_argument(
+        '--lookalikes',
+        type=int,
+        default=0,
+        help='up to this many untagged look-alikes per image: textured '
+        'shapes of the classes that are not targets')
     return parser.parse_args(argv)
 
 
@@ -44,7 +67,11 @@ def main(argv: Optional[List[str]] = None) -> None:
         size=args.size,
         seed=args.seed,
         multiclass=args.multiclass,
-        class_names=args.classes)
+        class_names=args.classes,
+        scene=DemoScene(
+            object_scale=args.object_scale,
+            background=args.background,
+            max_lookalikes=args.lookalikes))
     print(f'wrote {args.num_train} train and {args.num_val} val images to '
           f'{args.out_dir}; annotations in {ann_dir}')
 
