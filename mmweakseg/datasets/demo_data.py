@@ -391,6 +391,14 @@ def _leash_colour(rng: np.random.Generator) -> Tuple[int, int, int]:
         np.clip(np.array(LEASH_COLOUR) + rng.uniform(-15, 15, 3), 0, 255))
 
 
+def _shape_mask(demo_class: DemoClass, size: int, centre: Point,
+                radius: float, angle: float) -> np.ndarray:
+    """``(size, size)`` bool mask of the shape of ``demo_class``."""
+    canvas = Image.new('L', (size, size), 0)
+    SHAPES[demo_class.shape](ImageDraw.Draw(canvas), centre, radius, angle)
+    return np.asarray(canvas, dtype=bool)
+
+
 def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
                    size: int, scale: float,
                    object_scale: float) -> List[_PlacedObject]:
@@ -407,10 +415,7 @@ def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
         for _ in range(PLACEMENT_TRIES):
             centre = tuple(rng.uniform(0.6 * radius, size - 0.6 * radius, 2))
             angle = rng.uniform(0, 2 * math.pi)
-            canvas = Image.new('L', (size, size), 0)
-            SHAPES[demo_class.shape](ImageDraw.Draw(canvas), centre, radius,
-                                     angle)
-            mask = np.asarray(canvas, dtype=bool)
+            mask = _shape_mask(demo_class, size, centre, radius, angle)
             still_visible = [shown & ~mask for shown in visible]
             if all(shown.sum() >= MIN_VISIBLE_SHARE * earlier.mask.sum()
                    for shown, earlier in zip(still_visible, placed)):
@@ -439,11 +444,10 @@ def _lookalikes(rng: np.random.Generator, classes: Sequence[DemoClass],
         radius = rng.uniform(*RADIUS_RANGE) * scale * scene.object_scale
         centre = tuple(rng.uniform(0.6 * radius, size - 0.6 * radius, 2))
         angle = rng.uniform(0, 2 * math.pi)
-        canvas = Image.new('L', (size, size), 0)
-        SHAPES[demo_class.shape](ImageDraw.Draw(canvas), centre, radius, angle)
         lookalikes.append(
             _PlacedObject(0, demo_class, centre, radius, angle,
-                          np.asarray(canvas, dtype=bool)))
+                          _shape_mask(demo_class, size, centre, radius,
+                                      angle)))
     return lookalikes
 
 
@@ -463,12 +467,11 @@ def _textured_object(obj: _PlacedObject, rng: np.random.Generator, size: int,
     return np.where(pattern[..., None], light, dark)
 
 
-def render_demo_image(
-    rng: np.random.Generator,
-    classes: Sequence[DemoClass],
-    size: int = 64,
-    scene: DemoScene = DemoScene()
-) -> Tuple[np.ndarray, np.ndarray, list]:
+def render_demo_image(rng: np.random.Generator,
+                      classes: Sequence[DemoClass],
+                      size: int = 64,
+                      scene: DemoScene = DemoScene()
+                      ) -> Tuple[np.ndarray, np.ndarray, list]:
     """Render one demo image and its label map.
 
     Args:
@@ -532,16 +535,14 @@ def _entry(split: str, name: str, label_map: np.ndarray,
         distractors=distractors)
 
 
-def make_demo_dataset(
-    out_dir: str,
-    num_train: int = 1000,
-    num_val: int = 200,
-    size: int = 64,
-    seed: int = 0,
-    multiclass: bool = False,
-    class_names: Optional[Sequence[str]] = None,
-    scene: DemoScene = DemoScene()
-) -> str:
+def make_demo_dataset(out_dir: str,
+                      num_train: int = 1000,
+                      num_val: int = 200,
+                      size: int = 64,
+                      seed: int = 0,
+                      multiclass: bool = False,
+                      class_names: Optional[Sequence[str]] = None,
+                      scene: DemoScene = DemoScene()) -> str:
     """Write the synthetic demo data set in the annotation-file layout.
 
     .. code-block:: none
@@ -554,9 +555,9 @@ def make_demo_dataset(
 
     Every image has a mask. Each annotation entry also lists the
     ``distractors`` drawn in the image (``'ellipse'``, ``'star'``,
-    ``'leash'``, ``'lookalike-<class>'``), which the datasets ignore. Image ``i`` of a split depends
-    only on ``(seed, split, i)``, so the same arguments give byte-identical
-    files.
+    ``'leash'``, ``'lookalike-<class>'``), which the datasets ignore. Image
+    ``i`` of a split depends only on ``(seed, split, i)``, so the same
+    arguments give byte-identical files.
 
     Args:
         out_dir (str): Output folder (created if missing).

@@ -61,8 +61,8 @@ class ClassifierHealth:
     """
     val_map: float
     train_map: Optional[float]
-    classes: Dict[str, Tuple[float, float,
-                             float]] = field(default_factory=dict)
+    classes: Dict[str, Tuple[float, float, float]] = field(
+        default_factory=dict)
     min_skill: float = MIN_SKILL
     max_gap: float = MAX_TRAIN_VAL_GAP
 
@@ -91,9 +91,9 @@ class ClassifierHealth:
             problems.append(
                 'the val APs are close to chance: mean skill '
                 f'{_skill(self.mean_skill)} < {self.min_skill} (0 = chance, '
-                '1 = perfect); weakest: ' +
-                ', '.join(f'{name} AP {ap:.1f} vs chance {chance:.1f}'
-                          for name, (ap, chance, _) in weakest[:3]))
+                '1 = perfect); weakest: ' + ', '.join(
+                    f'{name} AP {ap:.1f} vs chance {chance:.1f}'
+                    for name, (ap, chance, _) in weakest[:3]))
         if self.gap is not None and self.gap > self.max_gap:
             problems.append(
                 f'it memorised its training images: train mAP '
@@ -117,8 +117,8 @@ class ClassifierHealth:
         ]
         lines += [
             f'  {name:<16} AP {ap:6.2f}  chance {chance:6.2f}  skill '
-            f'{_skill(skill):>5}'
-            for name, (ap, chance, skill) in self.classes.items()
+            f'{_skill(skill):>5}' for name, (ap, chance, skill) in
+            self.classes.items()
         ]
         if self.ok:
             lines.append('  healthy: the segmentor can learn from it')
@@ -128,12 +128,12 @@ class ClassifierHealth:
         return '\n'.join(lines)
 
 
-def check_classifier_health(
-        val_metrics: dict,
-        val_report: DatasetReport,
-        train_metrics: Optional[dict] = None,
-        min_skill: float = MIN_SKILL,
-        max_gap: float = MAX_TRAIN_VAL_GAP) -> ClassifierHealth:
+def check_classifier_health(val_metrics: dict,
+                            val_report: DatasetReport,
+                            train_metrics: Optional[dict] = None,
+                            min_skill: float = MIN_SKILL,
+                            max_gap: float = MAX_TRAIN_VAL_GAP
+                            ) -> ClassifierHealth:
     """Judge a trained classifier from its test metrics.
 
     Args:
@@ -161,8 +161,8 @@ def check_classifier_health(
         classes[name] = (ap, chance, (ap - chance) / (100.0 - chance))
     return ClassifierHealth(
         val_map=float(val_metrics['mAP']),
-        train_map=None
-        if train_metrics is None else float(train_metrics['mAP']),
+        train_map=None if train_metrics is None else float(
+            train_metrics['mAP']),
         classes=classes,
         min_skill=min_skill,
         max_gap=max_gap)
@@ -198,6 +198,6 @@ def evaluate_classifier_health(cls_cfg: Config, checkpoint: str,
     config = osp.join(work_dir, 'classifier_train_split.py')
     train_split_test_config(cls_cfg).dump(config)
     train_metrics = evaluate_checkpoint(
-        config, checkpoint, osp.join(work_dir, 'classifier',
-                                     'test_train_split'), **run_kwargs)
+        config, checkpoint,
+        osp.join(work_dir, 'classifier', 'test_train_split'), **run_kwargs)
     return check_classifier_health(val_metrics, val_report, train_metrics)
