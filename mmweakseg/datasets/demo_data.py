@@ -427,6 +427,21 @@ def _place_objects(rng: np.random.Generator, classes: Sequence[DemoClass],
     return placed
 
 
+def lookalike_classes(classes: Sequence[DemoClass]) -> List[DemoClass]:
+    """The classes of :data:`DEMO_CLASSES` that are not in ``classes``,
+    which look-alikes are drawn from.
+
+    Raises:
+        ValueError: Every class is a target, so there are none.
+    """
+    others = [c for c in DEMO_CLASSES if c not in classes]
+    if not others:
+        raise ValueError('look-alikes need classes of DEMO_CLASSES that are '
+                         'not targets; all are targets (give fewer '
+                         '--classes, or no --lookalikes)')
+    return others
+
+
 def _lookalikes(rng: np.random.Generator, classes: Sequence[DemoClass],
                 size: int, scale: float,
                 scene: DemoScene) -> List[_PlacedObject]:
@@ -434,10 +449,7 @@ def _lookalikes(rng: np.random.Generator, classes: Sequence[DemoClass],
     :data:`DEMO_CLASSES` not in ``classes``, anywhere (label 0)."""
     if not scene.max_lookalikes:
         return []
-    others = [c for c in DEMO_CLASSES if c not in classes]
-    if not others:
-        raise ValueError('look-alikes need classes of DEMO_CLASSES that are '
-                         'not targets; all are targets')
+    others = lookalike_classes(classes)
     lookalikes = []
     for _ in range(rng.integers(0, scene.max_lookalikes + 1)):
         demo_class = others[rng.integers(len(others))]
@@ -585,6 +597,8 @@ def make_demo_dataset(out_dir: str,
         raise ValueError(f'num_train={num_train}, num_val={num_val}; '
                          'expected non-negative numbers of images')
     classes = demo_classes(multiclass, class_names)
+    if scene.max_lookalikes:
+        lookalike_classes(classes)  # fails before anything is written
     class_names = [BACKGROUND] + [c.name for c in classes]
     palette = [list(BACKGROUND_COLOUR)] + [list(c.colour) for c in classes]
     flat_palette = [value for colour in palette for value in colour]

@@ -238,6 +238,7 @@ def test_scene_rejects_bad_settings(tmp_path):
             num_val=0,
             multiclass=True,
             scene=DemoScene(max_lookalikes=1))
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 def test_cli_scene_options(tmp_path):

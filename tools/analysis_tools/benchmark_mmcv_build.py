@@ -75,19 +75,23 @@ def sample(files: Sequence[str], num: int) -> List[str]:
     return list(files[::step][:num])
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description='Time the compilation of mmcv op sources with the '
         'default and the candidate compiler flags')
     parser.add_argument('source_dir', help='unpacked mmcv sdist')
     parser.add_argument(
         '--num-files', type=int, default=6, help='files in the sample')
-    return parser.parse_args(argv)
+    return parser
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    args = parse_args(argv)
-    files = op_sources(args.source_dir)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        files = op_sources(args.source_dir)
+    except FileNotFoundError as error:
+        parser.error(str(error))
     chosen = sample(files, args.num_files)
     flag_sets: Dict[str, List[str]] = {'reference (Python\'s CFLAGS)': []}
     flag_sets.update(CANDIDATES)
