@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence
 
 from torch.utils.cpp_extension import include_paths
 
-# Appended to the reference flags; mirrors tools/setup_env.sh's choices.
+# Appended to the reference flags: tools/setup_env.sh's -g0, and -O2 on top.
 CANDIDATES = {
     'no debug info (-g0)': ['-g0'],
     'no debug info, -O2': ['-g0', '-O2'],
