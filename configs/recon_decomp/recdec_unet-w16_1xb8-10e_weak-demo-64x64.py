@@ -16,7 +16,10 @@
 # - self-training on the masks refined by pixel-adaptive refinement
 #   (RefinedPseudoLabelLoss with PixelAdaptiveRefinement, single-stage weak
 #   segmentation) after a warm-up of 4 epochs, and the same refinement of
-#   the predicted masks at test time.
+#   the predicted masks at test time;
+# - from then on Eq. 4 keeps only its absent classes' terms (target 1 for a
+#   present class grows its mask towards half the image once the classifier
+#   terms are met; self-training keeps the present classes instead).
 # Stage 1 first (its last checkpoint is read here):
 #   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py
 _base_ = [
@@ -24,6 +27,8 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adam-1e-4_10e.py'
 ]
+# the iteration where self-training starts and Eq. 4's present classes stop
+self_training_begin = 500
 stage1_checkpoint = ('work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-64x64/'
                      'epoch_10.pth')
 model = dict(
@@ -33,7 +38,10 @@ model = dict(
     bounded_imagelets=True,
     losses=[
         dict(type='ReconstructionLoss', loss_weight=1.0),
-        dict(type='MaskAreaLoss', loss_weight=1.0),
+        dict(
+            type='MaskAreaLoss',
+            present_end_iter=self_training_begin,
+            loss_weight=1.0),
         dict(
             type='ImageletClassifierLoss',
             checkpoint=stage1_checkpoint,
@@ -48,7 +56,7 @@ model = dict(
         dict(
             type='RefinedPseudoLabelLoss',
             refinement=dict(type='PixelAdaptiveRefinement'),
-            warmup_iters=500,
+            warmup_iters=self_training_begin,
             loss_weight=1.0)
     ],
     test_cfg=dict(mode='whole', refine=dict(type='PixelAdaptiveRefinement')))

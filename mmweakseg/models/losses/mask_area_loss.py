@@ -1,13 +1,13 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 import math
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmseg.registry import MODELS
 from mmseg.utils import SampleList
 from torch import Tensor
 
-from ..utils import stack_gt_tags
+from ..utils import current_train_iter, stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 
@@ -63,7 +63,9 @@ def log_mask_areas(mask_logits: Tensor) -> Tuple[Tensor, Tensor]:
     return log_areas, log_rests - log_num_pixels
 
 
-def mask_area_loss(mask_logits: Tensor, targets: Tensor) -> Tensor:
+def mask_area_loss(mask_logits: Tensor,
+                   targets: Tensor,
+                   weights: Optional[Tensor] = None) -> Tensor:
     """Cross-entropy between mask areas and tags (Eqs. 3 and 4 of the paper).
 
     :math:`-\\frac{1}{K} \\sum_k y_k \\log \\hat{y}_k
@@ -76,13 +78,19 @@ def mask_area_loss(mask_logits: Tensor, targets: Tensor) -> Tensor:
             softmax over K.
         targets (Tensor): Multi-hot tags or soft area fractions in [0, 1],
             shape (N, K).
+        weights (Tensor, optional): Weight of each term (N, K), e.g. 0 for
+            the terms to leave out; the mean is still over all N x K terms.
+            Defaults to None (all 1).
 
     Returns:
         Tensor: Scalar loss.
     """
     log_areas, log_rests = log_mask_areas(mask_logits)
     targets = targets.to(log_areas.dtype)
-    return -(targets * log_areas + (1 - targets) * log_rests).mean()
+    terms = targets * log_areas + (1 - targets) * log_rests
+    if weights is not None:
+        terms = terms * weights.to(terms.dtype)
+    return -terms.mean()
 
 
 @MODELS.register_module()
@@ -93,9 +101,23 @@ class MaskAreaLoss(WeightedLoss):
     samples that carry ``gt_tag_areas`` (soft area fractions, the paper's
     volumetric priors) use those instead; the others keep their tags.
 
+    With tags as targets the loss keeps pulling a present class's area
+    towards 1: with the background and one object tagged it is lowest at
+    half the image each, whatever the object's size. That brings the masks
+    up from nothing; once the classifier terms are satisfied it is what
+    grows them past the objects. From ``present_end_iter`` on (the
+    iteration: :func:`current_train_iter`) only the absent classes' terms
+    remain: their area must still be 0, while the size of the present ones
+    is left to the other losses, e.g. self-training
+    (``RefinedPseudoLabelLoss`` with ``warmup_iters`` equal to it). The
+    terms are still averaged over all K classes.
+
     Args:
         use_area_priors (bool): Use ``gt_tag_areas`` where present.
             Defaults to False.
+        present_end_iter (int, optional): Iteration from which the present
+            classes' terms are dropped; None keeps them throughout (the
+            paper). Defaults to None.
         loss_weight (float): Multiplier of the loss, the paper's
             :math:`\\lambda_m` (1e-3). Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
@@ -104,10 +126,15 @@ class MaskAreaLoss(WeightedLoss):
 
     def __init__(self,
                  use_area_priors: bool = False,
+                 present_end_iter: Optional[int] = None,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
         super().__init__(loss_weight, loss_name)
+        if present_end_iter is not None and present_end_iter < 0:
+            raise ValueError('`present_end_iter` must be None or >= 0, got '
+                             f'{present_end_iter}')
         self.use_area_priors = use_area_priors
+        self.present_end_iter = present_end_iter
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -131,4 +158,8 @@ class MaskAreaLoss(WeightedLoss):
             for i, data_sample in enumerate(data_samples):
                 if 'gt_tag_areas' in data_sample:
                     targets[i] = data_sample.gt_tag_areas
-        return self.loss_weight * mask_area_loss(mask_logits, targets)
+        weights = None
+        if (self.present_end_iter is not None
+                and current_train_iter() >= self.present_end_iter):
+            weights = (targets == 0).to(targets.dtype)
+        return self.loss_weight * mask_area_loss(mask_logits, targets, weights)

@@ -1,14 +1,13 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 from typing import Dict
 
-from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, SampleList
 from torch import Tensor
 
-from ..utils import holds_all_tags, masks_to_pseudo_labels
+from ..utils import (current_train_iter, holds_all_tags,
+                     masks_to_pseudo_labels, stack_gt_tags)
 from .class_balanced_cross_entropy_loss import class_balanced_cross_entropy
-from ..utils import stack_gt_tags
 from .weighted_loss import WeightedLoss
 
 
@@ -26,8 +25,7 @@ class RefinedPseudoLabelLoss(WeightedLoss):
     segmentation (Araslanov and Roth, 2020), an image contributes only when
     its pseudo-label holds every class it is tagged with, and the loss is
     off for the first ``warmup_iters`` iterations, while the masks are
-    still noise. The iteration is read from mmengine's message hub
-    (``RuntimeInfoHook`` writes it); without a runner it counts as 0.
+    still noise (the iteration: :func:`current_train_iter`).
 
     Args:
         refinement (dict): Config of the mask refinement, called as
@@ -97,8 +95,7 @@ class RefinedPseudoLabelLoss(WeightedLoss):
             no image has a complete pseudo-label.
         """
         mask_logits = decomposition['mask_logits']
-        current_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        if current_iter < self.warmup_iters:
+        if current_train_iter() < self.warmup_iters:
             return mask_logits.sum() * 0
         gt_tags = stack_gt_tags(data_samples, mask_logits.size(1))
         labels = self.pseudo_labels(inputs, decomposition['masks'], gt_tags)

@@ -5,9 +5,10 @@ from .pixel_adaptive_refinement import (PixelAdaptiveRefinement,
 from .refined_pseudo_labels import holds_all_tags, masks_to_pseudo_labels
 from .stage1_classifier import load_frozen_classifier
 from .tags import stack_gt_tags
+from .training_iteration import current_train_iter
 
 __all__ = [
     'PixelAdaptiveRefinement', 'check_class_layout', 'colour_affinities',
-    'gather_neighbours', 'holds_all_tags', 'load_frozen_classifier',
-    'masks_to_pseudo_labels', 'stack_gt_tags'
+    'current_train_iter', 'gather_neighbours', 'holds_all_tags',
+    'load_frozen_classifier', 'masks_to_pseudo_labels', 'stack_gt_tags'
 ]

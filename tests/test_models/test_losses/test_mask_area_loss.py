@@ -105,3 +105,28 @@ def test_missing_or_wrong_tags():
         loss(dict(mask_logits=LOGITS), None, [SegDataSample()])
     with pytest.raises(ValueError, match='K=2'):
         loss(dict(mask_logits=LOGITS), None, [make_sample([1., 0., 1.])])
+
+
+def test_present_terms_end_at_present_end_iter(iteration):
+    """From ``present_end_iter`` on only the absent classes' terms remain,
+    still divided by K; None keeps all of Eq. 4."""
+    tags = [make_sample([1., 0.])]  # class 0 present, class 1 absent
+    present = -math.log(0.25) / 2  # area of class 0 is 0.25
+    absent = -math.log(0.25) / 2  # 1 - area of class 1 (0.75) is 0.25
+    handing_over = MODELS.build(
+        dict(type='MaskAreaLoss', present_end_iter=3, loss_weight=2.))
+    throughout = MODELS.build(dict(type='MaskAreaLoss'))
+    for step, with_present in ((0, True), (2, True), (3, False), (10**6,
+                                                                  False)):
+        iteration(step)
+        expected = absent + (present if with_present else 0.)
+        assert handing_over(dict(mask_logits=LOGITS), None,
+                            tags).item() == pytest.approx(2. * expected)
+        assert throughout(dict(mask_logits=LOGITS), None,
+                          tags).item() == pytest.approx(present + absent)
+    # the absent class's area is still pushed down (descent lowers its logit)
+    logits = torch.zeros(1, 2, 2, 2, requires_grad=True)
+    handing_over(dict(mask_logits=logits), None, tags).backward()
+    assert (logits.grad[0, 1] > 0).all()
+    with pytest.raises(ValueError, match='present_end_iter'):
+        MODELS.build(dict(type='MaskAreaLoss', present_end_iter=-1))

@@ -2,7 +2,6 @@
 import pytest
 import torch
 import torch.nn as nn
-from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 
 import mmweakseg  # noqa: F401
@@ -18,14 +17,6 @@ class IdentityRefinement(nn.Module):
 
     def forward(self, images, masks):
         return masks.detach()
-
-
-@pytest.fixture
-def iteration():
-    """Set the runner's iteration in the message hub; reset afterwards."""
-    hub = MessageHub.get_current_instance()
-    yield lambda value: hub.update_info('iter', value)
-    hub.update_info('iter', 0)
 
 
 def build_loss(**kwargs) -> nn.Module:
