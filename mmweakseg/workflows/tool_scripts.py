@@ -49,7 +49,7 @@ def demo_configs() -> Dict[str, str]:
         seg=osp.join(configs, 'recon_decomp',
                      'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py'),
         retrain=osp.join(configs, 'retrained',
-                         'fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py'),
+                         'fcn_unet-s5-w16_1xb16-1k_weak-demo-pseudo-64x64.py'),
         cam=osp.join(configs, 'cam',
                      'cam_tagcls-r18-w32-os8_weak-demo-64x64.py'),
         sup=osp.join(configs, 'supervised',
