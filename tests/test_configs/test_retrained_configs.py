@@ -13,8 +13,8 @@ from mmseg.registry import MODELS
 import mmweakseg  # noqa: F401
 
 RETRAINED_CONFIGS = sorted(
-    str(path) for path in
-    (Path(__file__).parents[2] / 'configs' / 'retrained').glob('*.py'))
+    str(path) for path in (Path(__file__).parents[2] / 'configs' /
+                           'retrained').glob('*.py'))
 MMSEG_CONV_SEG_STD = 0.01
 
 

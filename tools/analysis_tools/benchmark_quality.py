@@ -12,7 +12,7 @@ Checks the data, trains the stage-1 classifier once (or reuses
   here);
 - exports the segmentor's pseudo-labels of the train split (restricted to
   each image's tags) and trains and tests the retrained model on them, a
-  standard mmseg model (``--retrain-config``, by default the demo FCN), the
+  standard mmseg model (``--retrain-config``, by default the demo U-Net), the
   usual second stage of weak segmentation, with its own iteration budget;
 - tests the CAM baseline of the same classifier (``--cam-config``), at its
   configured background threshold and at the best one of a threshold sweep;
