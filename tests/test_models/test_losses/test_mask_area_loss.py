@@ -110,9 +110,13 @@ def test_missing_or_wrong_tags():
 def test_present_terms_end_at_present_end_iter(iteration):
     """From ``present_end_iter`` on only the absent classes' terms remain,
     still divided by K; None keeps all of Eq. 4."""
-    tags = [make_sample([1., 0.])]  # class 0 present, class 1 absent
-    present = -math.log(0.25) / 2  # area of class 0 is 0.25
-    absent = -math.log(0.25) / 2  # 1 - area of class 1 (0.75) is 0.25
+    # every pixel has probabilities (0.5, 0.3, 0.2): areas 0.5, 0.3, 0.2,
+    # so a present and an absent term never have the same value
+    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
+        1, 3, 2, 2)
+    tags = [make_sample([1., 1., 0.])]  # classes 0 and 1 present, 2 absent
+    present = -(math.log(0.5) + math.log(0.3)) / 3
+    absent = -math.log(1 - 0.2) / 3
     handing_over = MODELS.build(
         dict(type='MaskAreaLoss', present_end_iter=3, loss_weight=2.))
     throughout = MODELS.build(dict(type='MaskAreaLoss'))
@@ -120,13 +124,13 @@ def test_present_terms_end_at_present_end_iter(iteration):
                                                                   False)):
         iteration(step)
         expected = absent + (present if with_present else 0.)
-        assert handing_over(dict(mask_logits=LOGITS), None,
+        assert handing_over(dict(mask_logits=logits), None,
                             tags).item() == pytest.approx(2. * expected)
-        assert throughout(dict(mask_logits=LOGITS), None,
+        assert throughout(dict(mask_logits=logits), None,
                           tags).item() == pytest.approx(present + absent)
     # the absent class's area is still pushed down (descent lowers its logit)
-    logits = torch.zeros(1, 2, 2, 2, requires_grad=True)
+    logits = torch.zeros(1, 3, 2, 2, requires_grad=True)
     handing_over(dict(mask_logits=logits), None, tags).backward()
-    assert (logits.grad[0, 1] > 0).all()
+    assert (logits.grad[0, 2] > 0).all()
     with pytest.raises(ValueError, match='present_end_iter'):
         MODELS.build(dict(type='MaskAreaLoss', present_end_iter=-1))
