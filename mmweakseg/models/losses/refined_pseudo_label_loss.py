@@ -36,6 +36,9 @@ class RefinedPseudoLabelLoss(WeightedLoss):
         fg_ratio (float): See ``masks_to_pseudo_labels``. Defaults to 0.6.
         bg_ratio (float): See ``masks_to_pseudo_labels``. Defaults to 0.7.
         min_score (float): See ``masks_to_pseudo_labels``. Defaults to 0.2.
+        renormalize (bool): See ``masks_to_pseudo_labels``: pixels an
+            absent class took are labelled with a tagged class instead of
+            ignored. Defaults to False.
         background_index (int): Index of the background class; the
             segmentor sets it from its own. Defaults to 0.
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.
@@ -51,6 +54,7 @@ class RefinedPseudoLabelLoss(WeightedLoss):
                  fg_ratio: float = 0.6,
                  bg_ratio: float = 0.7,
                  min_score: float = 0.2,
+                 renormalize: bool = False,
                  background_index: int = 0,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_self_training') -> None:
@@ -63,6 +67,7 @@ class RefinedPseudoLabelLoss(WeightedLoss):
         self.fg_ratio = fg_ratio
         self.bg_ratio = bg_ratio
         self.min_score = min_score
+        self.renormalize = renormalize
         self.background_index = background_index
 
     def pseudo_labels(self, inputs: Tensor, masks: Tensor,
@@ -74,7 +79,8 @@ class RefinedPseudoLabelLoss(WeightedLoss):
         labels = masks_to_pseudo_labels(refined, gt_tags,
                                         self.background_index,
                                         self.fg_ratio, self.bg_ratio,
-                                        self.min_score)
+                                        self.min_score,
+                                        renormalize=self.renormalize)
         complete = holds_all_tags(labels, gt_tags)
         return labels.masked_fill(~complete[:, None, None], 255)
 

@@ -10,11 +10,15 @@ def masks_to_pseudo_labels(masks: Tensor,
                            fg_ratio: float = 0.6,
                            bg_ratio: float = 0.7,
                            min_score: float = 0.2,
-                           ignore_index: int = 255) -> Tensor:
+                           ignore_index: int = 255,
+                           renormalize: bool = False) -> Tensor:
     """Confident pixel labels from class masks and image tags.
 
     As in single-stage weak segmentation (Araslanov and Roth, 2020): the
-    masks of classes the image is not tagged with are zeroed; class c claims
+    masks of classes the image is not tagged with are zeroed (with
+    ``renormalize``, the tagged classes' scores are then divided by their
+    sum at each pixel, so a pixel an absent class took goes to the tagged
+    class scored highest there instead of being ignored); class c claims
     a pixel where its score reaches ``ratio_c`` times its highest score in
     the image (``bg_ratio`` for the background, ``fg_ratio`` for the
     others), and at least ``min_score``. A pixel claimed by exactly one
@@ -33,12 +37,16 @@ def masks_to_pseudo_labels(masks: Tensor,
             Defaults to 0.2.
         ignore_index (int): Label of unclaimed and contested pixels.
             Defaults to 255.
+        renormalize (bool): Whether the tagged classes' scores are divided
+            by their sum at each pixel. Defaults to False.
 
     Returns:
         Tensor: Labels (N, H, W), int64, in ``[0, K)`` or ``ignore_index``.
     """
     tagged = gt_tags.to(masks.device).bool()[:, :, None, None]
     scores = masks.masked_fill(~tagged, 0.)
+    if renormalize:
+        scores = scores / scores.sum(dim=1, keepdim=True).clamp(min=1e-6)
     ratios = torch.full((masks.size(1), ), fg_ratio, device=masks.device)
     ratios[background_index] = bg_ratio
     peaks = scores.amax(dim=(2, 3), keepdim=True)

@@ -38,6 +38,25 @@ def test_contested_pixels_and_the_floor():
     assert labels.tolist() == [[[0, 0]]]
 
 
+def test_renormalized_scores_give_absent_class_pixels_to_the_tags():
+    # K = 3, background 0, tags: background and class 1; class 2 (absent)
+    # took pixel 1 from the background and all of pixel 3
+    masks = torch.tensor([[
+        [0.9, 0.2, 0.1, 0.0],  # background
+        [0.1, 0.0, 0.9, 0.0],  # class 1
+        [0.0, 0.8, 0.0, 1.0],  # class 2, untagged
+    ]])[:, :, None]  # (1, 3, 1, 4)
+    tags = torch.tensor([[1., 1., 0.]])
+    # as they are: px 1 keeps background 0.2 < 0.7 * 0.9 -> nobody claims it
+    assert masks_to_pseudo_labels(masks, tags, 0).tolist() == \
+        [[[0, 255, 1, 255]]]
+    # renormalised over the tags: px 1 is background 1.0 (peak 1.0, needs
+    # >= 0.7; px 0 still has 0.9); px 3 has no tagged score at all and
+    # stays unclaimed
+    assert masks_to_pseudo_labels(masks, tags, 0, renormalize=True).tolist() \
+        == [[[0, 0, 1, 255]]]
+
+
 def test_holds_all_tags():
     labels = torch.tensor([[[0, 1]], [[0, 255]]])
     tags = torch.tensor([[1., 1., 0.], [1., 1., 0.]])
