@@ -10,7 +10,7 @@
 # it the demo segmentor config reaches 92.52 +- 1.45 val mIoU (refined,
 # seeds 0-2) on the demo, against 68.33 +- 2.49 with the stride-32
 # classifier; the demo pipeline keeps the stride-32 one for its time
-# (segmentor steps cost 1.8 times as much with this one).
+# (segmentor runs take 1.5-1.8 times as long with this one).
 # The segmentor and the CAM reference read the architecture from the
 # checkpoint, so nothing else changes:
 #   python tools/run_pipeline.py DATA --work-dir W \

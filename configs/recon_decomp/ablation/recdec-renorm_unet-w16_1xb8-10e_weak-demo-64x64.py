@@ -1,7 +1,7 @@
 # The demo config with the self-training pseudo-labels renormalised over
 # the image's tags (RefinedPseudoLabelLoss(renormalize=True)): a pixel that
-# an absent class took is labelled with the tagged class scored highest
-# there instead of being ignored, so self-training takes it back. On the
+# an absent class took can be claimed by a tagged class (same thresholds)
+# instead of being ignored, so self-training can take it back. On the
 # multi-class demo the ring and the diamond masks of the demo config cover
 # 25 % and 14 % of the background's pixels, two thirds of the ring's in
 # images without a ring, where self-training never saw them.

@@ -37,8 +37,8 @@ class RefinedPseudoLabelLoss(WeightedLoss):
         bg_ratio (float): See ``masks_to_pseudo_labels``. Defaults to 0.7.
         min_score (float): See ``masks_to_pseudo_labels``. Defaults to 0.2.
         renormalize (bool): See ``masks_to_pseudo_labels``: pixels an
-            absent class took are labelled with a tagged class instead of
-            ignored. Defaults to False.
+            absent class took can be claimed by a tagged class instead of
+            being ignored. Defaults to False.
         background_index (int): Index of the background class; the
             segmentor sets it from its own. Defaults to 0.
         loss_weight (float): Multiplier of the loss. Defaults to 1.0.

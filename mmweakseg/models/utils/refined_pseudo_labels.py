@@ -17,8 +17,9 @@ def masks_to_pseudo_labels(masks: Tensor,
     As in single-stage weak segmentation (Araslanov and Roth, 2020): the
     masks of classes the image is not tagged with are zeroed (with
     ``renormalize``, the tagged classes' scores are then divided by their
-    sum at each pixel, so a pixel an absent class took goes to the tagged
-    class scored highest there instead of being ignored); class c claims
+    sum at each pixel, so a pixel an absent class took can still be
+    claimed by a tagged class under the thresholds below instead of
+    falling into the ignore band); class c claims
     a pixel where its score reaches ``ratio_c`` times its highest score in
     the image (``bg_ratio`` for the background, ``fg_ratio`` for the
     others), and at least ``min_score``. A pixel claimed by exactly one
