@@ -21,7 +21,7 @@
 #   present class grows its mask towards half the image once the classifier
 #   terms are met; self-training keeps the present classes instead).
 # Stage 1 first (its last checkpoint is read here):
-#   python tools/train.py configs/tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py
+#   python tools/train.py configs/tag_classifier/tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64.py
 _base_ = [
     '../_base_/models/recdec_unet.py', '../_base_/datasets/weak_demo.py',
     '../_base_/default_runtime.py',
@@ -29,7 +29,7 @@ _base_ = [
 ]
 # the iteration where self-training starts and Eq. 4's present classes stop
 self_training_begin = 500
-stage1_checkpoint = ('work_dirs/tagcls_r18-w32_1xb16-10e_weak-demo-64x64/'
+stage1_checkpoint = ('work_dirs/tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64/'
                      'epoch_10.pth')
 model = dict(
     num_classes=4,

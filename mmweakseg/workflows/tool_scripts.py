@@ -45,7 +45,7 @@ def demo_configs() -> Dict[str, str]:
     configs = configs_dir()
     return dict(
         cls=osp.join(configs, 'tag_classifier',
-                     'tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py'),
+                     'tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64.py'),
         seg=osp.join(configs, 'recon_decomp',
                      'recdec_unet-w16_1xb8-10e_weak-demo-64x64.py'),
         retrain=osp.join(configs, 'retrained',
