@@ -30,10 +30,12 @@ MIN_SKILL = 0.5
 MAX_TRAIN_VAL_GAP = 25.0
 # what to change, printed with a failed check
 ADVICE = ('for small objects, textured backgrounds or look-alike clutter '
-          'use the classifier at output stride 8 (--cls-config configs/'
-          'tag_classifier/tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64.py: '
-          'val mAP 54-63 -> 83-85 on two such synthetic variants, '
-          'configs/tag_classifier/README.md); otherwise train it longer '
+          'the classifier needs feature maps larger than a few cells: '
+          'keep output stride 8 as the demo classifier does (configs/'
+          'tag_classifier/tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64.py; '
+          'at stride 32 val mAP fell from 83-85 to 54-63 on two such '
+          'synthetic variants, configs/tag_classifier/README.md) or '
+          'raise the input size; otherwise train it longer '
           '(train_cfg.max_epochs), give it more tagged images, or start it '
           'from ImageNet weights (docs/custom_dataset.md, "Pretrained '
           'weights"); the tools continue anyway with --skip-health-check')

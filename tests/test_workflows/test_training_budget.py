@@ -130,6 +130,8 @@ def test_demo_configs_keep_their_schedule_on_the_demo():
     own schedule, so the README's numbers hold under --budget auto."""
     for config, num_images in (
         ('tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-64x64.py', 1000),
+        ('tag_classifier/tagcls_r18-w32-os8_1xb16-10e_weak-demo-64x64.py',
+         1000),
         ('recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py', 1000),
         ('retrained/fcn_r18-w16-d8_1xb16-1k_weak-demo-pseudo-64x64.py', 1000),
         ('tag_classifier/tagcls_r18-w32_1xb16-10e_weak-demo-mc-64x64.py',
@@ -140,6 +142,8 @@ def test_demo_configs_keep_their_schedule_on_the_demo():
         ('retrained/fcn_r18-w16-d8_1xb16-4k_weak-demo-mc-pseudo-64x64.py',
          4000),
         ('retrained/fcn_unet-s5-w16_1xb16-1k_weak-demo-mc-pseudo-64x64.py',
+         4000),
+        ('retrained/fcn_unet-s5-w16_1xb16-3k_weak-demo-mc-pseudo-64x64.py',
          4000),
     ):
         cfg = Config.fromfile(f'{configs_dir()}/{config}')
