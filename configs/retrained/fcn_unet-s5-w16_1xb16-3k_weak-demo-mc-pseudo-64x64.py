@@ -6,15 +6,7 @@
 # result).
 _base_ = ['./fcn_unet-s5-w16_1xb16-1k_weak-demo-mc-pseudo-64x64.py']
 max_iters = 3000
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=1e-4,
-        power=0.9,
-        begin=0,
-        end=max_iters,
-        by_epoch=False)
-]
+param_scheduler = [dict(_base_.param_scheduler[0], end=max_iters)]
 train_cfg = dict(max_iters=max_iters, val_interval=500)
 default_hooks = dict(checkpoint=dict(interval=500))
 budget_reference_images = 4000  # this schedule is for 4,000 images
