@@ -39,7 +39,8 @@ from typing import Dict, List, Optional, Tuple
 from mmengine.config import Config
 
 import mmweakseg  # noqa: F401
-from mmweakseg.benchmarks import cam_rows, format_quality_table, iou_row
+from mmweakseg.benchmarks import (cam_rows, format_quality_table, iou_row,
+                                  retrained_row_name)
 from mmweakseg.datasets import (DatasetReport, config_crop_size,
                                 make_demo_dataset)
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
@@ -163,8 +164,8 @@ def print_summary(results: dict, classes: List[str],
     rows = [iou_row('segmentor (method)', seg_metrics, classes)]
     if 'retrained' in results:
         rows.append(
-            iou_row(f'retrained ({results["retrained_head"]} on '
-                    'pseudo-labels)', results['retrained'][1], classes))
+            iou_row(results['retrained_name'], results['retrained'][1],
+                    classes))
     rows += cam_rows(results['cam'], classes, results['cam_threshold'])
     print(format_quality_table(rows, classes))
     print('(CAM at the best threshold was chosen with the val masks: an '
@@ -234,7 +235,7 @@ def run(args: argparse.Namespace) -> None:
         results['retrained'] = train_and_test(
             retrain_cfg, 'retrained', args.work_dir, train_args,
             test=with_masks)
-        results['retrained_head'] = retrain_cfg.model.decode_head.type
+        results['retrained_name'] = retrained_row_name(retrain_cfg.model)
 
     if with_masks:
         set_cam_checkpoint(cam_cfg, cls_ckpt)

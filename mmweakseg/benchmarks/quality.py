@@ -83,6 +83,15 @@ def iou_row(name: str,
         })
 
 
+def retrained_row_name(model_cfg: dict) -> str:
+    """The name of the second stage's row: the model's decode head, and
+    ``refined`` when its predictions are refined at test time
+    (``test_cfg.refine``, see ``RefinedEncoderDecoder``)."""
+    refined = (model_cfg.get('test_cfg') or {}).get('refine') is not None
+    return (f'retrained ({model_cfg["decode_head"]["type"]} on '
+            f'pseudo-labels{", refined" if refined else ""})')
+
+
 def cam_rows(metrics: dict, classes: Sequence[str],
              threshold: float) -> List[QualityRow]:
     """The CAM baseline at its configured threshold and at the best one of

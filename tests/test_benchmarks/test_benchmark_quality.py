@@ -14,7 +14,7 @@ from mmseg.registry import MODELS
 import mmweakseg  # noqa: F401
 from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   format_method_gaps, format_quality_table,
-                                  iou_row)
+                                  iou_row, retrained_row_name)
 from mmweakseg.datasets import make_demo_dataset
 from mmweakseg.workflows import (configure_retraining, set_cam_checkpoint,
                                  set_training_budget)
@@ -39,6 +39,21 @@ def test_rows_from_test_metrics():
     assert best == QualityRow('CAM (best threshold 0.65)', 45.0,
                               dict(background=70.0, cat=20.0))
     assert iou_row('method', metrics, CLASSES).miou == 40.0
+
+
+def test_retrained_row_says_whether_it_is_refined():
+    model = dict(
+        type='RefinedEncoderDecoder',
+        decode_head=dict(type='FCNHead'),
+        test_cfg=dict(
+            mode='whole', refine=dict(type='PixelAdaptiveRefinement')))
+    assert retrained_row_name(model) == ('retrained (FCNHead on '
+                                         'pseudo-labels, refined)')
+    model['test_cfg']['refine'] = None  # --cfg-options ...refine=None
+    assert retrained_row_name(model) == 'retrained (FCNHead on pseudo-labels)'
+    assert retrained_row_name(
+        dict(type='EncoderDecoder', decode_head=dict(type='UPerHead'))) == (
+            'retrained (UPerHead on pseudo-labels)')
 
 
 def test_table_and_gaps():
@@ -148,13 +163,13 @@ def test_command_on_tiny_data(tmp_path):
 
     table = output[output.index('=' * 72):]
     print(table)
-    for row in ('method', 'retrained (FCNHead on pseudo-labels)',
+    for row in ('method', 'retrained (FCNHead on pseudo-labels, refined)',
                 'CAM (threshold 0.2)', 'CAM (best threshold', 'supervised'):
         assert f'| {row}' in table
     assert '| IoU triangle |' in table
     assert 'method / supervised:' in table
-    assert 'retrained (FCNHead on pseudo-labels) - CAM (threshold 0.2):' \
-        in table
+    assert ('retrained (FCNHead on pseudo-labels, refined) - CAM '
+            '(threshold 0.2):') in table
     assert ('trained 1 epochs, retrained model 2 iterations, last checkpoint '
             'tested' in table)
     for name in ('segmentor', 'supervised'):

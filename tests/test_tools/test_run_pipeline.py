@@ -134,7 +134,8 @@ def test_pipeline_on_mixed_size_photos(tmp_path):
     table = output[output.index('=' * 72):]
     assert re.search(r'classifier: mAP +[0-9.]+ ', table), table
     assert 'val split: 4 images, 4 with a mask' in table
-    for row in ('segmentor (method)', 'retrained (FCNHead on pseudo-labels)',
+    for row in ('segmentor (method)',
+                'retrained (FCNHead on pseudo-labels, refined)',
                 'CAM (threshold 0.2)', 'CAM (best threshold'):
         assert re.search(rf'\| {re.escape(row)}[^|]*\| +[0-9.]+ \|',
                          table), table

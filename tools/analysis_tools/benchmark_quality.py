@@ -41,7 +41,7 @@ from mmengine.config import Config, DictAction
 import mmweakseg  # noqa: F401
 from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   format_method_gaps, format_quality_table,
-                                  iou_row)
+                                  iou_row, retrained_row_name)
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args)
 from mmweakseg.workflows import (check_stage_data, demo_configs,
@@ -197,8 +197,7 @@ def main() -> None:
         set_seed(retrain_cfg, seed)
         _, retrained_metrics = train_and_test(retrain_cfg, 'retrained',
                                               work_dir)
-        retrained_name = (f'retrained ({retrain_cfg.model.decode_head.type} '
-                          'on pseudo-labels)')
+        retrained_name = retrained_row_name(retrain_cfg.model)
         runs['retrained'].append(
             iou_row(retrained_name, retrained_metrics, classes))
         timed('retrained', started)

@@ -12,7 +12,8 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          OptSampleList, SampleList)
 from torch import Tensor
 
-from ..utils import check_class_layout
+from ..utils import (build_test_refinement, check_class_layout,
+                     refine_seg_logits)
 
 
 @MODELS.register_module()
@@ -96,9 +97,7 @@ class ReconstructionSegmentor(BaseSegmentor):
         if test_mode != 'whole':
             raise ValueError('ReconstructionSegmentor supports only '
                              f"test_cfg.mode='whole', got {test_mode!r}")
-        refine = (test_cfg or {}).get('refine')
-        self.test_refinement = None if refine is None else MODELS.build(
-            refine)
+        self.test_refinement = build_test_refinement(test_cfg)
         self.num_classes = num_classes
         self.out_channels = num_classes
         self.background_index = background_index
@@ -301,8 +300,8 @@ class ReconstructionSegmentor(BaseSegmentor):
         ]
         seg_logits = self.encode_decode(inputs, batch_img_metas)
         if self.test_refinement is not None:
-            refined = self.test_refinement(inputs, seg_logits.softmax(dim=1))
-            seg_logits = refined.clamp(min=1e-8).log()
+            seg_logits = refine_seg_logits(self.test_refinement, inputs,
+                                           seg_logits)
         data_samples = self.postprocess_result(seg_logits, data_samples)
         for data_sample in data_samples:
             tag_scores = data_sample.seg_logits.data.softmax(dim=0).mean(
