@@ -74,7 +74,11 @@ test_evaluator = val_evaluator
 default_hooks = dict(
     logger=dict(interval=10),
     checkpoint=dict(interval=5))
+# channels-last weights: the same values, x1.35 faster steps on a 2-core CPU
+# (the frozen classifier's dilated convolutions most of all; README, "Speed
+# and memory")
 custom_hooks = [
+    dict(type='ChannelsLastHook'),
     dict(type='DecompositionVisualizationHook', interval=100, num_images=8)
 ]
 randomness = dict(seed=0)

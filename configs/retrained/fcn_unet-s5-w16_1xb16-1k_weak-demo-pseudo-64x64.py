@@ -40,3 +40,6 @@ model = dict(
         concat_input=False),
     auxiliary_head=None,
     test_cfg=dict(mode='whole', refine=dict(type='PixelAdaptiveRefinement')))
+# channels-last weights: the same values, faster steps on a 2-core CPU
+# (README, "Speed and memory")
+custom_hooks = [dict(type='ChannelsLastHook')]

@@ -123,7 +123,17 @@ def test_cls_loss_tool():
 
 def test_configure_benchmark():
     cfg = Config.fromfile(SEG_CONFIG)
-    custom_hooks = list(cfg.get('custom_hooks', []))
+    # the demo config trains channels last; the benchmark keeps it by default
+    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
+    other_hooks = [
+        hook for hook in cfg.custom_hooks if hook.type != 'ChannelsLastHook'
+    ]
+    assert other_hooks
+    configure_benchmark(cfg, iters=3, warmup=2)
+    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
+    # False removes the config's hook (the reference layout), True adds one
+    configure_benchmark(cfg, iters=3, warmup=2, channels_last=False)
+    assert cfg.custom_hooks == other_hooks
     configure_benchmark(
         cfg, iters=3, warmup=2, batch_size=5, amp=True, channels_last=True)
     assert cfg.train_cfg == dict(
@@ -133,7 +143,9 @@ def test_configure_benchmark():
     expected = 'AmpOptimWrapper' if torch.cuda.is_available() else \
         'BF16AmpOptimWrapper'
     assert cfg.optim_wrapper.type == expected
-    assert cfg.custom_hooks == custom_hooks + [dict(type='ChannelsLastHook')]
+    assert cfg.custom_hooks == other_hooks + [dict(type='ChannelsLastHook')]
+    configure_benchmark(cfg, iters=3, warmup=2, channels_last=True)
+    assert cfg.custom_hooks == other_hooks + [dict(type='ChannelsLastHook')]
 
     with pytest.raises(ValueError, match='warmup >= 1'):
         configure_benchmark(cfg, iters=3, warmup=0)

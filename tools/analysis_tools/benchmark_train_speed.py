@@ -14,6 +14,8 @@ Examples::
         configs/recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py
     python tools/analysis_tools/benchmark_train_speed.py CONFIG.py \\
         --iters 30 --warmup 5 --amp --channels-last
+    python tools/analysis_tools/benchmark_train_speed.py CONFIG.py \\
+        --no-channels-last  # the reference layout of a channels-last config
 """
 import argparse
 import tempfile
@@ -55,8 +57,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='dtype of mixed precision (implies --amp)')
     parser.add_argument(
         '--channels-last',
-        action='store_true',
-        help='store the 4-D weights channels last (ChannelsLastHook)')
+        action=argparse.BooleanOptionalAction,
+        help='store the 4-D weights channels last (ChannelsLastHook); '
+        '--no-channels-last trains without, removing the config\'s hook '
+        '(default: as the config says)')
     parser.add_argument(
         '--work-dir',
         help='where the runner writes its log (default: a temporary dir)')

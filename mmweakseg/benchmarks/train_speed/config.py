@@ -13,7 +13,7 @@ def configure_benchmark(cfg: Config,
                         batch_size: Optional[int] = None,
                         amp: bool = False,
                         amp_dtype: Optional[str] = None,
-                        channels_last: bool = False) -> None:
+                        channels_last: Optional[bool] = None) -> None:
     """Turn a training config into a benchmark run, in place.
 
     Training becomes an ``IterBasedTrainLoop`` of ``warmup + iters``
@@ -33,7 +33,10 @@ def configure_benchmark(cfg: Config,
             Defaults to False.
         amp_dtype (str, optional): ``'float16'`` or ``'bfloat16'``.
             Defaults to None (float16 on CUDA, bfloat16 on CPU).
-        channels_last (bool): Add a ``ChannelsLastHook``. Defaults to False.
+        channels_last (bool, optional): True: train with a
+            ``ChannelsLastHook`` (added unless the config has one); False:
+            without (the config's is removed), the reference layout; None:
+            as configured. Defaults to None.
     """
     if iters < 1 or warmup < 1:
         raise ValueError('the benchmark needs iters >= 1 and warmup >= 1, '
@@ -50,6 +53,10 @@ def configure_benchmark(cfg: Config,
         cfg.train_dataloader.batch_size = batch_size
     if amp:
         set_amp_optim_wrapper(cfg, amp_dtype)
-    if channels_last:
-        cfg.custom_hooks = list(cfg.get('custom_hooks',
-                                        [])) + [dict(type='ChannelsLastHook')]
+    if channels_last is not None:
+        other_hooks = [
+            hook for hook in cfg.get('custom_hooks', [])
+            if hook['type'] != 'ChannelsLastHook'
+        ]
+        cfg.custom_hooks = other_hooks + ([dict(
+            type='ChannelsLastHook')] if channels_last else [])
