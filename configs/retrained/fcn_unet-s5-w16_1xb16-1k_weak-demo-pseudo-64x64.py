@@ -40,6 +40,6 @@ model = dict(
         concat_input=False),
     auxiliary_head=None,
     test_cfg=dict(mode='whole', refine=dict(type='PixelAdaptiveRefinement')))
-# channels-last weights: the same values, faster steps on a 2-core CPU
-# (README, "Speed and memory")
+# channels-last weights: the same values in another summation order, steps
+# x1.29 faster with 2 threads, x1.07 with one (README, "Speed and memory")
 custom_hooks = [dict(type='ChannelsLastHook')]
