@@ -46,11 +46,13 @@ model = dict(
             type='ImageletClassifierLoss',
             checkpoint=stage1_checkpoint,
             detach_imagelets=True,
+            fuse_conv_bn=True,
             loss_weight=1.0),
         dict(
             type='MaskedImageClassifierLoss',
             checkpoint=stage1_checkpoint,
             fill='zero',
+            fuse_conv_bn=True,
             loss_weight=1.0),
         dict(type='MaskEquivarianceLoss', scale=0.5, loss_weight=1.0),
         dict(
@@ -74,6 +76,9 @@ test_evaluator = val_evaluator
 default_hooks = dict(
     logger=dict(interval=10),
     checkpoint=dict(interval=5))
+# fuse_conv_bn in the two frozen-classifier losses folds the classifier's
+# BN layers into its convolutions: the same losses up to rounding, x1.12
+# faster (README, "Speed and memory").
 # channels-last weights (ChannelsLastHook, which runs first whatever its
 # place in the list): the same values in another summation order, steps
 # x1.34 faster with 2 threads, x1.15 with one (the frozen classifier's

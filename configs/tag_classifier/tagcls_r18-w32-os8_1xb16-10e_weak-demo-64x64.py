@@ -9,8 +9,8 @@
 # a cosine schedule moved none of them by more than their spread. Against
 # it the demo segmentor config reaches 92.52 +- 1.45 val mIoU (refined,
 # seeds 0-2) on the demo, against 68.33 +- 2.49 with the stride-32
-# classifier; the demo pipeline keeps the stride-32 one for its time
-# (segmentor runs take 1.5-1.8 times as long with this one).
+# classifier. It is the classifier of tools/run_pipeline.py (segmentor
+# runs take 1.5-1.8 times as long as with the stride-32 one).
 # The segmentor and the CAM reference read the architecture from the
 # checkpoint, so nothing else changes:
 #   python tools/run_pipeline.py DATA --work-dir W \

