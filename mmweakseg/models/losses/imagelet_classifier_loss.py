@@ -141,8 +141,7 @@ class ImageletClassifierLoss(FrozenClassifierLoss):
             reconstruction alone and the classifier judges what the masks
             cut out of them.
         fuse_conv_bn (bool): Fold the frozen classifier's BN layers into
-            its convolutions: the same loss up to rounding, x1.15 faster
-            classifier passes on the demo (see
+            its convolutions: the same loss up to rounding, faster (see
             :func:`~mmweakseg.models.utils.load_frozen_classifier`).
             Defaults to False.
     """

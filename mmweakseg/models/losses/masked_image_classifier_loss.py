@@ -124,8 +124,7 @@ class MaskedImageClassifierLoss(FrozenClassifierLoss):
             ``loss_`` to be added to the total loss.
             Defaults to 'loss_masked_cls'.
         fuse_conv_bn (bool): Fold the frozen classifier's BN layers into
-            its convolutions: the same loss up to rounding, x1.15 faster
-            classifier passes on the demo (see
+            its convolutions: the same loss up to rounding, faster (see
             :func:`~mmweakseg.models.utils.load_frozen_classifier`).
             Defaults to False.
     """

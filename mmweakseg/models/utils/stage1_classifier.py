@@ -47,8 +47,9 @@ def load_frozen_classifier(
             the test tools of mmdet do): a frozen classifier's BN layers
             are fixed affine maps, so logits and input gradients stay the
             same up to rounding, and the forward and backward passes skip
-            the BN layers (x1.15 for the demo's ResNet-18 of output stride
-            8 on 64 x 64 images). The BN layers become ``nn.Identity``, so
+            the BN layers (the demo segmentor's two classifier losses
+            x1.12 faster with its ResNet-18 of output stride 8, README,
+            "Speed and memory"). The BN layers become ``nn.Identity``, so
             the classifier's ``state_dict`` no longer matches the
             checkpoint's. It assumes, as mmcv does, that a BN layer follows
             the convolution registered just before it, which holds for
