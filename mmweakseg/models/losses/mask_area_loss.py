@@ -65,7 +65,8 @@ def log_mask_areas(mask_logits: Tensor) -> Tuple[Tensor, Tensor]:
 
 def mask_area_loss(mask_logits: Tensor,
                    targets: Tensor,
-                   weights: Optional[Tensor] = None) -> Tensor:
+                   weights: Optional[Tensor] = None,
+                   floors: Optional[Tensor] = None) -> Tensor:
     """Cross-entropy between mask areas and tags (Eqs. 3 and 4 of the paper).
 
     :math:`-\\frac{1}{K} \\sum_k y_k \\log \\hat{y}_k
@@ -81,6 +82,10 @@ def mask_area_loss(mask_logits: Tensor,
         weights (Tensor, optional): Weight of each term (N, K), e.g. 0 for
             the terms to leave out; the mean is still over all N x K terms.
             Defaults to None (all 1).
+        floors (Tensor, optional): Area floors (N, K); where one is > 0 the
+            term is the hinge :math:`\\min(\\log(\\hat{y}_k / f), 0)`
+            instead, which is 0 (and has no gradient) once the area reaches
+            the floor f. Defaults to None (no hinge).
 
     Returns:
         Tensor: Scalar loss.
@@ -88,6 +93,10 @@ def mask_area_loss(mask_logits: Tensor,
     log_areas, log_rests = log_mask_areas(mask_logits)
     targets = targets.to(log_areas.dtype)
     terms = targets * log_areas + (1 - targets) * log_rests
+    if floors is not None:
+        floors = floors.to(log_areas.dtype)
+        hinges = (log_areas - floors.clamp_min(1e-12).log()).clamp(max=0)
+        terms = torch.where(floors > 0, hinges, terms)
     if weights is not None:
         terms = terms * weights.to(terms.dtype)
     return -terms.mean()
@@ -112,12 +121,32 @@ class MaskAreaLoss(WeightedLoss):
     (``RefinedPseudoLabelLoss`` with ``warmup_iters`` equal to it). The
     terms are still averaged over all K classes.
 
+    With ``background_index`` the background's term is kept throughout:
+    then only the foreground classes' present terms end, and the
+    background's area is still pulled towards 1, a prior that holds every
+    foreground mask back to what the other losses (e.g. the erase term of
+    ``MaskedImageClassifierLoss``) need. ``present_end_iter=0`` with it
+    never lets Eq. 4 grow a foreground mask, but nothing in Eq. 4 then
+    brings back a foreground mask that has vanished either (README, "The
+    background's area term": a win on the binary demo, all background in
+    two of three multi-class runs). ``present_floor`` puts a floor under
+    them: after ``present_end_iter`` a present foreground class's term is
+    the hinge :math:`\\min(\\log(\\hat{y}_k / f), 0)`, which brings a
+    vanishing mask back up to the area f and never grows it past that.
+
     Args:
         use_area_priors (bool): Use ``gt_tag_areas`` where present.
             Defaults to False.
         present_end_iter (int, optional): Iteration from which the present
             classes' terms are dropped; None keeps them throughout (the
             paper). Defaults to None.
+        background_index (int, optional): The class whose present term
+            ``present_end_iter`` leaves in place. Defaults to None (it
+            drops every present class's term).
+        present_floor (float, optional): Area f in (0, 1) under which a
+            present foreground class's ended term comes back as a hinge
+            (see above); it should be below the smallest object's share
+            of the image. Defaults to None (no floor).
         loss_weight (float): Multiplier of the loss, the paper's
             :math:`\\lambda_m` (1e-3). Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
@@ -127,14 +156,25 @@ class MaskAreaLoss(WeightedLoss):
     def __init__(self,
                  use_area_priors: bool = False,
                  present_end_iter: Optional[int] = None,
+                 background_index: Optional[int] = None,
+                 present_floor: Optional[float] = None,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
         super().__init__(loss_weight, loss_name)
         if present_end_iter is not None and present_end_iter < 0:
             raise ValueError('`present_end_iter` must be None or >= 0, got '
                              f'{present_end_iter}')
+        if present_floor is not None:
+            if present_end_iter is None:
+                raise ValueError('`present_floor` acts from '
+                                 '`present_end_iter` on, which is None')
+            if not 0 < present_floor < 1:
+                raise ValueError('`present_floor` must be in (0, 1), got '
+                                 f'{present_floor}')
+        self.present_floor = present_floor
         self.use_area_priors = use_area_priors
         self.present_end_iter = present_end_iter
+        self.background_index = background_index
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
                 data_samples: SampleList) -> Tensor:
@@ -153,13 +193,27 @@ class MaskAreaLoss(WeightedLoss):
             Tensor: Scalar loss.
         """
         mask_logits = decomposition['mask_logits']
-        targets = stack_gt_tags(data_samples, mask_logits.size(1))
+        num_classes = mask_logits.size(1)
+        if (self.background_index is not None
+                and not 0 <= self.background_index < num_classes):
+            raise ValueError(
+                f'`background_index` of the MaskAreaLoss is '
+                f'{self.background_index}, but the masks have {num_classes} '
+                f'classes (shape {tuple(mask_logits.shape)})')
+        targets = stack_gt_tags(data_samples, num_classes)
         if self.use_area_priors:
             for i, data_sample in enumerate(data_samples):
                 if 'gt_tag_areas' in data_sample:
                     targets[i] = data_sample.gt_tag_areas
-        weights = None
+        weights = floors = None
         if (self.present_end_iter is not None
                 and current_train_iter() >= self.present_end_iter):
-            weights = (targets == 0).to(targets.dtype)
-        return self.loss_weight * mask_area_loss(mask_logits, targets, weights)
+            ended = targets != 0
+            if self.background_index is not None:
+                ended[:, self.background_index] = False
+            weights = (~ended).to(targets.dtype)
+            if self.present_floor is not None:
+                floors = ended.to(targets.dtype) * self.present_floor
+                weights = torch.ones_like(weights)
+        return self.loss_weight * mask_area_loss(mask_logits, targets, weights,
+                                                 floors)

@@ -134,3 +134,85 @@ def test_present_terms_end_at_present_end_iter(iteration):
     assert (logits.grad[0, 2] > 0).all()
     with pytest.raises(ValueError, match='present_end_iter'):
         MODELS.build(dict(type='MaskAreaLoss', present_end_iter=-1))
+
+
+def test_background_term_outlives_present_end_iter(iteration):
+    """With ``background_index`` the background's present term stays after
+    ``present_end_iter``: only the foreground present classes' terms end.
+    With ``present_end_iter=0`` Eq. 4 never pulls a foreground mask up,
+    and the background's term pushes the foreground masks down."""
+    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
+        1, 3, 2, 2)
+    tags = [make_sample([1., 1., 0.])]  # background 0 and 1 present
+    background = -math.log(0.5) / 3
+    foreground = -math.log(0.3) / 3
+    absent = -math.log(1 - 0.2) / 3
+    loss = MODELS.build(
+        dict(type='MaskAreaLoss', present_end_iter=3, background_index=0))
+    for step, expected in ((2, background + foreground + absent),
+                           (3, background + absent)):
+        iteration(step)
+        assert loss(dict(mask_logits=logits), None,
+                    tags).item() == pytest.approx(expected)
+    # a background that is absent in an image keeps its absent term
+    iteration(3)
+    assert loss(dict(mask_logits=logits), None,
+                [make_sample([0., 1., 0.])]).item() == pytest.approx(
+                    (-math.log(0.5) - math.log(0.8)) / 3)
+    never = MODELS.build(
+        dict(type='MaskAreaLoss', present_end_iter=0, background_index=0))
+    iteration(0)
+    flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
+    never(dict(mask_logits=flat), None, tags).backward()
+    assert (flat.grad[0, 0] < 0).all()  # the background grows
+    assert (flat.grad[0, 1] > 0).all()  # the present foreground shrinks
+    assert (flat.grad[0, 2] > 0).all()  # the absent class shrinks
+    with pytest.raises(ValueError, match='background_index.*3 classes'):
+        MODELS.build(dict(type='MaskAreaLoss', background_index=3))(
+            dict(mask_logits=logits), None, tags)
+
+
+def test_present_floor_hinge(iteration):
+    """With ``present_floor`` an ended present foreground term is the hinge
+    -min(log(area / floor), 0): 0 above the floor, pulling the mask up
+    below it; the background's and the absent classes' terms stay Eq. 4."""
+    # areas (0.5, 0.3, 0.2); classes 0 (background) and 1 present
+    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
+        1, 3, 2, 2)
+    tags = [make_sample([1., 1., 0.])]
+    background = -math.log(0.5) / 3
+    absent = -math.log(1 - 0.2) / 3
+    iteration(5)
+    for floor, hinge in ((0.1, 0.), (0.6, -math.log(0.3 / 0.6) / 3)):
+        loss = MODELS.build(
+            dict(
+                type='MaskAreaLoss',
+                present_end_iter=5,
+                background_index=0,
+                present_floor=floor))
+        assert loss(dict(mask_logits=logits), None,
+                    tags).item() == pytest.approx(background + hinge + absent)
+    # before present_end_iter all of Eq. 4, the floor plays no part
+    iteration(4)
+    assert loss(dict(mask_logits=logits), None, tags).item() == pytest.approx(
+        background - math.log(0.3) / 3 + absent)
+    # a vanishing present mask is pulled up, one above the floor is not
+    iteration(5)
+    vanishing = torch.tensor([0.9, 0.01, 0.09]).log().view(1, 3, 1, 1)
+    vanishing = vanishing.expand(1, 3, 2, 2).clone().requires_grad_()
+    floored = MODELS.build(
+        dict(
+            type='MaskAreaLoss',
+            present_end_iter=0,
+            background_index=0,
+            present_floor=0.05))
+    floored(dict(mask_logits=vanishing), None, tags).backward()
+    assert (vanishing.grad[0, 1] < 0).all()
+    above = logits.clone().requires_grad_()
+    floored(dict(mask_logits=above), None, tags).backward()
+    assert (above.grad[0, 1] > 0).all()  # only the background's pull
+    for bad, match in ((dict(present_floor=0.1), 'present_end_iter'),
+                       (dict(present_end_iter=0, present_floor=1.),
+                        r'\(0, 1\)')):
+        with pytest.raises(ValueError, match=match):
+            MODELS.build(dict(type='MaskAreaLoss', **bad))
