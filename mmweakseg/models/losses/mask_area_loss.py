@@ -211,9 +211,9 @@ class MaskAreaLoss(WeightedLoss):
             ended = targets != 0
             if self.background_index is not None:
                 ended[:, self.background_index] = False
-            weights = (~ended).to(targets.dtype)
-            if self.present_floor is not None:
+            if self.present_floor is None:
+                weights = (~ended).to(targets.dtype)
+            else:
                 floors = ended.to(targets.dtype) * self.present_floor
-                weights = torch.ones_like(weights)
         return self.loss_weight * mask_area_loss(mask_logits, targets, weights,
                                                  floors)
