@@ -121,18 +121,20 @@ class MaskAreaLoss(WeightedLoss):
     (``RefinedPseudoLabelLoss`` with ``warmup_iters`` equal to it). The
     terms are still averaged over all K classes.
 
-    With ``background_index`` the background's term is kept throughout:
-    then only the foreground classes' present terms end, and the
-    background's area is still pulled towards 1, a prior that holds every
-    foreground mask back to what the other losses (e.g. the erase term of
-    ``MaskedImageClassifierLoss``) need. ``present_end_iter=0`` with it
-    never lets Eq. 4 grow a foreground mask, but nothing in Eq. 4 then
-    brings back a foreground mask that has vanished either (README, "The
-    background's area term": a win on the binary demo, all background in
-    two of three multi-class runs). ``present_floor`` puts a floor under
-    them: after ``present_end_iter`` a present foreground class's term is
-    the hinge :math:`\\min(\\log(\\hat{y}_k / f), 0)`, which brings a
-    vanishing mask back up to the area f and never grows it past that.
+    With ``keep_background_term`` the background's term (class
+    ``background_index``, which ``ReconstructionSegmentor`` sets to its
+    own) is kept throughout: then only the foreground classes' present
+    terms end, and the background's area is still pulled towards 1, a prior
+    that holds every foreground mask back to what the other losses (e.g.
+    the erase term of ``MaskedImageClassifierLoss``) need. With
+    ``present_end_iter=0`` Eq. 4 never grows a foreground mask, but nothing
+    in it then brings back a foreground mask that has vanished either
+    (README, "The background's area term": a win on the binary demo, all
+    background in two of three multi-class runs). ``present_floor`` puts a
+    floor under them: after ``present_end_iter`` a present foreground
+    class's term is the hinge :math:`\\min(\\log(\\hat{y}_k / f), 0)`, which
+    brings a vanishing mask back up to the area f and never grows it past
+    that.
 
     Args:
         use_area_priors (bool): Use ``gt_tag_areas`` where present.
@@ -140,13 +142,17 @@ class MaskAreaLoss(WeightedLoss):
         present_end_iter (int, optional): Iteration from which the present
             classes' terms are dropped; None keeps them throughout (the
             paper). Defaults to None.
-        background_index (int, optional): The class whose present term
-            ``present_end_iter`` leaves in place. Defaults to None (it
-            drops every present class's term).
+        keep_background_term (bool): Keep the background's term after
+            ``present_end_iter``. Defaults to False (it ends with the other
+            present classes' terms).
         present_floor (float, optional): Area f in (0, 1) under which a
             present foreground class's ended term comes back as a hinge
             (see above); it should be below the smallest object's share
             of the image. Defaults to None (no floor).
+        background_index (int): Index of the background class, for
+            ``keep_background_term`` and ``present_floor``;
+            ``ReconstructionSegmentor`` sets it to its own unless the
+            config does. Defaults to 0.
         loss_weight (float): Multiplier of the loss, the paper's
             :math:`\\lambda_m` (1e-3). Defaults to 1.0.
         loss_name (str): Name of the loss item; it must start with ``loss_``
@@ -156,24 +162,28 @@ class MaskAreaLoss(WeightedLoss):
     def __init__(self,
                  use_area_priors: bool = False,
                  present_end_iter: Optional[int] = None,
-                 background_index: Optional[int] = None,
+                 keep_background_term: bool = False,
                  present_floor: Optional[float] = None,
+                 background_index: int = 0,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
         super().__init__(loss_weight, loss_name)
         if present_end_iter is not None and present_end_iter < 0:
             raise ValueError('`present_end_iter` must be None or >= 0, got '
                              f'{present_end_iter}')
+        for name, given in (('keep_background_term', keep_background_term),
+                            ('present_floor', present_floor is not None)):
+            if given and present_end_iter is None:
+                raise ValueError(f'`{name}` acts from `present_end_iter` '
+                                 'on, which is None')
         if present_floor is not None:
-            if present_end_iter is None:
-                raise ValueError('`present_floor` acts from '
-                                 '`present_end_iter` on, which is None')
             if not 0 < present_floor < 1:
                 raise ValueError('`present_floor` must be in (0, 1), got '
                                  f'{present_floor}')
         self.present_floor = present_floor
         self.use_area_priors = use_area_priors
         self.present_end_iter = present_end_iter
+        self.keep_background_term = keep_background_term
         self.background_index = background_index
 
     def forward(self, decomposition: Dict[str, Tensor], inputs: Tensor,
@@ -194,8 +204,7 @@ class MaskAreaLoss(WeightedLoss):
         """
         mask_logits = decomposition['mask_logits']
         num_classes = mask_logits.size(1)
-        if (self.background_index is not None
-                and not 0 <= self.background_index < num_classes):
+        if not 0 <= self.background_index < num_classes:
             raise ValueError(
                 f'`background_index` of the MaskAreaLoss is '
                 f'{self.background_index}, but the masks have {num_classes} '
@@ -209,11 +218,13 @@ class MaskAreaLoss(WeightedLoss):
         if (self.present_end_iter is not None
                 and current_train_iter() >= self.present_end_iter):
             ended = targets != 0
-            if self.background_index is not None:
+            if self.keep_background_term:
                 ended[:, self.background_index] = False
-            if self.present_floor is None:
-                weights = (~ended).to(targets.dtype)
-            else:
-                floors = ended.to(targets.dtype) * self.present_floor
+            if self.present_floor is not None:
+                floored = ended.clone()
+                floored[:, self.background_index] = False
+                floors = floored.to(targets.dtype) * self.present_floor
+                ended &= ~floored
+            weights = (~ended).to(targets.dtype)
         return self.loss_weight * mask_area_loss(mask_logits, targets, weights,
                                                  floors)

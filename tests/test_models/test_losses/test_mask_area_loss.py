@@ -137,10 +137,10 @@ def test_present_terms_end_at_present_end_iter(iteration):
 
 
 def test_background_term_outlives_present_end_iter(iteration):
-    """With ``background_index`` the background's present term stays after
-    ``present_end_iter``: only the foreground present classes' terms end.
-    With ``present_end_iter=0`` Eq. 4 never pulls a foreground mask up,
-    and the background's term pushes the foreground masks down."""
+    """With ``keep_background_term`` the background's present term stays
+    after ``present_end_iter``: only the foreground present classes' terms
+    end. With ``present_end_iter=0`` Eq. 4 never pulls a foreground mask
+    up, and the background's term pushes the foreground masks down."""
     logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
         1, 3, 2, 2)
     tags = [make_sample([1., 1., 0.])]  # background 0 and 1 present
@@ -148,7 +148,8 @@ def test_background_term_outlives_present_end_iter(iteration):
     foreground = -math.log(0.3) / 3
     absent = -math.log(1 - 0.2) / 3
     loss = MODELS.build(
-        dict(type='MaskAreaLoss', present_end_iter=3, background_index=0))
+        dict(type='MaskAreaLoss', present_end_iter=3,
+             keep_background_term=True))
     for step, expected in ((2, background + foreground + absent),
                            (3, background + absent)):
         iteration(step)
@@ -159,8 +160,13 @@ def test_background_term_outlives_present_end_iter(iteration):
     assert loss(dict(mask_logits=logits), None,
                 [make_sample([0., 1., 0.])]).item() == pytest.approx(
                     (-math.log(0.5) - math.log(0.8)) / 3)
+    # the background is class background_index: here class 1 keeps its term
+    loss.background_index = 1
+    assert loss(dict(mask_logits=logits), None,
+                tags).item() == pytest.approx(foreground + absent)
     never = MODELS.build(
-        dict(type='MaskAreaLoss', present_end_iter=0, background_index=0))
+        dict(type='MaskAreaLoss', present_end_iter=0,
+             keep_background_term=True))
     iteration(0)
     flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
     never(dict(mask_logits=flat), None, tags).backward()
@@ -170,6 +176,8 @@ def test_background_term_outlives_present_end_iter(iteration):
     with pytest.raises(ValueError, match='background_index.*3 classes'):
         MODELS.build(dict(type='MaskAreaLoss', background_index=3))(
             dict(mask_logits=logits), None, tags)
+    with pytest.raises(ValueError, match='keep_background_term.*None'):
+        MODELS.build(dict(type='MaskAreaLoss', keep_background_term=True))
 
 
 def test_present_floor_hinge(iteration):
@@ -188,7 +196,7 @@ def test_present_floor_hinge(iteration):
             dict(
                 type='MaskAreaLoss',
                 present_end_iter=5,
-                background_index=0,
+                keep_background_term=True,
                 present_floor=floor))
         assert loss(dict(mask_logits=logits), None,
                     tags).item() == pytest.approx(background + hinge + absent)
@@ -204,7 +212,7 @@ def test_present_floor_hinge(iteration):
         dict(
             type='MaskAreaLoss',
             present_end_iter=0,
-            background_index=0,
+            keep_background_term=True,
             present_floor=0.05))
     floored(dict(mask_logits=vanishing), None, tags).backward()
     assert (vanishing.grad[0, 1] < 0).all()

@@ -1,6 +1,9 @@
 # Copyright (c) mmweakseg contributors. All rights reserved.
 """The field's components inside the segmentor: a loss with its own view,
 the background index handed to the losses, test-time refinement."""
+import math
+
+import pytest
 import torch
 import torch.nn as nn
 from mmseg.registry import MODELS
@@ -82,6 +85,39 @@ def test_background_index_is_handed_to_the_losses(tmp_path):
         ])
     assert segmentor.losses[3].background_index == 2
     assert segmentor.losses[4].background_index == 1  # set in its config
+
+
+def test_handed_background_index_does_not_keep_the_area_term(tmp_path):
+    """``MaskAreaLoss`` takes the segmentor's background index, but that
+    alone keeps no term after ``present_end_iter``: only
+    ``keep_background_term`` does."""
+    segmentor = build(
+        tmp_path,
+        background_index=2,
+        extra_losses=[
+            dict(type='MaskAreaLoss', present_end_iter=0),
+            dict(
+                type='MaskAreaLoss',
+                present_end_iter=0,
+                keep_background_term=True)
+        ])
+    handing_over, keeping = segmentor.losses[3], segmentor.losses[4]
+    assert handing_over.background_index == keeping.background_index == 2
+    # every pixel (0.5, 0.3, 0.2); class 1 absent, 0 and 2 (background)
+    # tagged; iteration 0 (no runner) is past present_end_iter=0
+    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
+        1, 3, 2, 2)
+    tags = torch.tensor([[1., 0., 1.]])
+    data_samples = make_batch(3, background_index=2, num_imgs=1)[
+        'data_samples']
+    data_samples[0].gt_tags = tags[0]
+    absent = -math.log(1 - 0.3) / 3
+    background = -math.log(0.2) / 3
+    decomposition = dict(mask_logits=logits)
+    assert handing_over(decomposition, None,
+                        data_samples).item() == pytest.approx(absent)
+    assert keeping(decomposition, None, data_samples).item() == \
+        pytest.approx(absent + background)
 
 
 def test_test_time_refinement(tmp_path):
