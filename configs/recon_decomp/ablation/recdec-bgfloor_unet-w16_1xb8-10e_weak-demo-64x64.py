@@ -5,8 +5,8 @@
 # under 1 % of the image and never grows one past that (the demo objects
 # cover 3.5 % of the image or more at their 1st percentile). Without the
 # floor, foreground masks vanished on the multi-class demo (all background
-# in seeds 1 and 2). Measured (README, "The background's area term"):
-# no class vanished; binary 93.06 +- 0.70 refined / 81.86 +- 1.44 plain,
+# in seeds 1 and 2). Measured (README, "The background's area term from
+# the first iteration"): no class vanished; binary 93.06 +- 0.70 refined / 81.86 +- 1.44 plain,
 # multi-class 63.28 +- 4.36 / 48.06 +- 3.17 over seeds 0-2, both above the
 # hand-over (recdec-handover_*), but 69.94 / 55.47 on the second synthetic
 # variant against 93.05 / 76.67 with the background's term only after the

@@ -129,8 +129,8 @@ class MaskAreaLoss(WeightedLoss):
     the erase term of ``MaskedImageClassifierLoss``) need. With
     ``present_end_iter=0`` Eq. 4 never grows a foreground mask, but nothing
     in it then brings back a foreground mask that has vanished either
-    (README, "The background's area term": a win on the binary demo, all
-    background in two of three multi-class runs). ``present_floor`` puts a
+    (README, "The background's area term from the first iteration": a win
+    on the binary demo, all background in two of three multi-class runs). ``present_floor`` puts a
     floor under them: after ``present_end_iter`` a present foreground
     class's term is the hinge :math:`\\min(\\log(\\hat{y}_k / f), 0)`, which
     brings a vanishing mask back up to the area f and never grows it past
