@@ -2,8 +2,9 @@
 # mask decoder with its optimiser (inherited from the demo segmentor config)
 # for 20 epochs,
 # trained with pixel cross-entropy on the ground-truth masks; no image-let
-# decoder, no stage-1 classifier, no test-time refinement. The only config
-# that trains on masks.
+# decoder, no stage-1 classifier, no test-time refinement of its own
+# (tools/analysis_tools/benchmark_quality.py tests it with the method's, as
+# the method is tested). The only config that trains on masks.
 _base_ = ['../recon_decomp/recdec_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(
     imagelet_decoder=None,

@@ -83,13 +83,24 @@ def iou_row(name: str,
         })
 
 
+def is_refined(model_cfg: dict) -> bool:
+    """Whether the model's predictions are refined at test time
+    (``test_cfg.refine``, see ``ReconstructionSegmentor`` and
+    ``RefinedEncoderDecoder``)."""
+    return (model_cfg.get('test_cfg') or {}).get('refine') is not None
+
+
+def model_row_name(name: str, model_cfg: dict) -> str:
+    """``name``, with ``(refined)`` when the model's predictions are refined
+    at test time: 'method (refined)', 'supervised'."""
+    return f'{name} (refined)' if is_refined(model_cfg) else name
+
+
 def retrained_row_name(model_cfg: dict) -> str:
     """The name of the second stage's row: the model's decode head, and
-    ``refined`` when its predictions are refined at test time
-    (``test_cfg.refine``, see ``RefinedEncoderDecoder``)."""
-    refined = (model_cfg.get('test_cfg') or {}).get('refine') is not None
+    ``refined`` when its predictions are refined at test time."""
     return (f'retrained ({model_cfg["decode_head"]["type"]} on '
-            f'pseudo-labels{", refined" if refined else ""})')
+            f'pseudo-labels{", refined" if is_refined(model_cfg) else ""})')
 
 
 def cam_rows(metrics: dict, classes: Sequence[str],

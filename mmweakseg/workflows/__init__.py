@@ -12,9 +12,9 @@ from .tool_scripts import configs_dir, demo_configs, tools_dir
 from .two_stage_pipeline import (SPLITS, check_splits, check_stage_data,
                                  configure_retraining, configure_stage,
                                  find_checkpoint, has_test_metrics,
-                                 read_test_metrics, set_cam_checkpoint,
-                                 set_classifier_checkpoint, set_stage_data,
-                                 split_dataset_cfgs)
+                                 match_test_refinement, read_test_metrics,
+                                 set_cam_checkpoint, set_classifier_checkpoint,
+                                 set_stage_data, split_dataset_cfgs)
 
 __all__ = [
     'ClassifierHealth', 'check_classifier_health',
@@ -23,7 +23,8 @@ __all__ = [
     'TrainingBudget', 'apply_training_budget', 'plan_training_budget',
     'configs_dir', 'demo_configs', 'has_test_metrics', 'tools_dir', 'SPLITS', 'check_splits',
     'check_stage_data', 'configure_retraining', 'configure_stage',
-    'find_checkpoint', 'read_test_metrics', 'set_cam_checkpoint',
+    'find_checkpoint', 'match_test_refinement', 'read_test_metrics',
+    'set_cam_checkpoint',
     'set_classifier_checkpoint', 'set_stage_data', 'set_training_budget',
     'split_dataset_cfgs'
 ]

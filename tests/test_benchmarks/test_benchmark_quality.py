@@ -14,10 +14,10 @@ from mmseg.registry import MODELS
 import mmweakseg  # noqa: F401
 from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   format_method_gaps, format_quality_table,
-                                  iou_row, retrained_row_name)
+                                  iou_row, model_row_name, retrained_row_name)
 from mmweakseg.datasets import make_demo_dataset
-from mmweakseg.workflows import (configure_retraining, set_cam_checkpoint,
-                                 set_training_budget)
+from mmweakseg.workflows import (configure_retraining, match_test_refinement,
+                                 set_cam_checkpoint, set_training_budget)
 
 REPO = Path(__file__).parents[2]
 CLASSES = ('background', 'cat')
@@ -54,6 +54,49 @@ def test_retrained_row_says_whether_it_is_refined():
     assert retrained_row_name(
         dict(type='EncoderDecoder', decode_head=dict(type='UPerHead'))) == (
             'retrained (UPerHead on pseudo-labels)')
+
+
+def test_method_and_supervised_rows_say_whether_they_are_refined():
+    refined = dict(test_cfg=dict(refine=dict(type='PixelAdaptiveRefinement')))
+    assert model_row_name('method', refined) == 'method (refined)'
+    assert model_row_name('supervised', dict(test_cfg=dict(
+        refine=None))) == 'supervised'
+    assert model_row_name('supervised', dict(type='EncoderDecoder')) == (
+        'supervised')
+
+
+def test_supervised_bound_is_tested_like_the_method():
+    refine = dict(type='PixelAdaptiveRefinement', num_iter=3)
+    method = Config(
+        dict(
+            model=dict(
+                type='ReconstructionSegmentor',
+                test_cfg=dict(mode='whole', refine=refine))))
+    supervised = Config(
+        dict(
+            model=dict(
+                type='ReconstructionSegmentor', test_cfg=dict(mode='whole'))))
+    match_test_refinement(supervised, method)
+    assert supervised.model.test_cfg == dict(mode='whole', refine=refine)
+    supervised.model.test_cfg.refine.num_iter = 10  # a copy, not shared
+    assert method.model.test_cfg.refine.num_iter == 3
+
+    # a method tested plain: so is the bound, whatever its config said
+    plain_method = Config(dict(model=dict(type='ReconstructionSegmentor')))
+    assert match_test_refinement(supervised,
+                                 plain_method).model.test_cfg == dict(
+                                     mode='whole')
+    encoder_decoder = Config(dict(model=dict(type='EncoderDecoder')))
+    assert match_test_refinement(encoder_decoder,
+                                 plain_method).model.test_cfg == {}
+
+    # mmseg's EncoderDecoder would ignore test_cfg.refine: refuse it
+    with pytest.raises(ValueError, match="'EncoderDecoder' ignores"):
+        match_test_refinement(encoder_decoder, method)
+    refined_encoder_decoder = Config(
+        dict(model=dict(type='RefinedEncoderDecoder')))
+    assert match_test_refinement(refined_encoder_decoder,
+                                 method).model.test_cfg.refine == refine
 
 
 def test_table_and_gaps():
@@ -163,11 +206,15 @@ def test_command_on_tiny_data(tmp_path):
 
     table = output[output.index('=' * 72):]
     print(table)
-    for row in ('method', 'retrained (FCNHead on pseudo-labels, refined)',
-                'CAM (threshold 0.2)', 'CAM (best threshold', 'supervised'):
+    # the demo config refines its masks at test time, so the bound is
+    # tested with the same refinement
+    for row in ('method (refined)',
+                'retrained (FCNHead on pseudo-labels, refined)',
+                'CAM (threshold 0.2)', 'CAM (best threshold',
+                'supervised (refined)'):
         assert f'| {row}' in table
     assert '| IoU triangle |' in table
-    assert 'method / supervised:' in table
+    assert 'method (refined) / supervised (refined):' in table
     assert ('retrained (FCNHead on pseudo-labels, refined) - CAM '
             '(threshold 0.2):') in table
     assert ('trained 1 epochs, retrained model 2 iterations, last checkpoint '
@@ -178,6 +225,7 @@ def test_command_on_tiny_data(tmp_path):
         assert dumped.default_hooks.checkpoint.save_best is None
         assert dumped.model.backbone.base_channels == 2
         assert (work_dir / name / 'epoch_1.pth').is_file()
+        assert dumped.model.test_cfg.refine.type == 'PixelAdaptiveRefinement'
     retrained = Config.fromfile(work_dir / 'retrained.py')
     assert retrained.default_hooks.checkpoint.save_best is None
     assert retrained.model.decode_head.num_classes == 4

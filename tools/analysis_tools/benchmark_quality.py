@@ -18,7 +18,8 @@ Checks the data, trains the stage-1 classifier once (or reuses
   configured background threshold and at the best one of a threshold sweep;
 - trains and tests the supervised upper bound (``--sup-config``: the same
   encoder and mask decoder trained with pixel cross-entropy on the masks),
-  if every training image has a mask;
+  if every training image has a mask, tested with the method's test-time
+  refinement (or without, as the method);
 
 and prints one table of mIoU and per-class IoU, with each model's share of
 the supervised mIoU. The method and the supervised model get the same number
@@ -41,13 +42,14 @@ from mmengine.config import Config, DictAction
 import mmweakseg  # noqa: F401
 from mmweakseg.benchmarks import (QualityRow, average_rows, cam_rows,
                                   format_method_gaps, format_quality_table,
-                                  iou_row, retrained_row_name)
+                                  iou_row, model_row_name, retrained_row_name)
 from mmweakseg.utils import (add_dataset_args, add_retraining_args,
                              add_stage_config_args)
 from mmweakseg.workflows import (check_stage_data, demo_configs,
                                  configure_retraining, configure_stage,
                                  evaluate_checkpoint,
-                                 evaluate_classifier_health, run_tool,
+                                 evaluate_classifier_health,
+                                 match_test_refinement, run_tool,
                                  set_cam_checkpoint, set_classifier_checkpoint,
                                  set_training_budget, train_and_test)
 
@@ -180,7 +182,8 @@ def main() -> None:
         set_seed(seg_cfg, seed)
         method_ckpt, method_metrics = train_and_test(seg_cfg, 'segmentor',
                                                      work_dir)
-        runs['method'].append(iou_row('method', method_metrics, classes))
+        method_name = model_row_name('method', seg_cfg.model)
+        runs['method'].append(iou_row(method_name, method_metrics, classes))
         timed('method', started)
 
         started = time.time()
@@ -207,11 +210,13 @@ def main() -> None:
             sup_cfg = load_cfg(args.sup_config, args.cfg_options,
                                args.sup_cfg_options)
             configure_stage(sup_cfg, **stage)
+            match_test_refinement(sup_cfg, seg_cfg)
             set_training_budget(sup_cfg, epochs)
             set_seed(sup_cfg, seed)
             _, sup_metrics = train_and_test(sup_cfg, 'supervised', work_dir)
+            supervised_name = model_row_name('supervised', sup_cfg.model)
             runs['supervised'].append(
-                iou_row('supervised', sup_metrics, classes))
+                iou_row(supervised_name, sup_metrics, classes))
             timed('supervised', started)
 
     started = time.time()
@@ -224,13 +229,13 @@ def main() -> None:
                                       osp.join(args.work_dir, 'cam', 'test'))
     timed('CAM', started)
 
-    method = average_rows('method', runs['method'])
+    method = average_rows(method_name, runs['method'])
     retrained = average_rows(retrained_name, runs['retrained'])
     cams = cam_rows(cam_metrics, classes, cam_cfg.model.threshold)
     rows = [method, retrained] + cams
     supervised = None
     if with_supervised:
-        supervised = average_rows('supervised', runs['supervised'])
+        supervised = average_rows(supervised_name, runs['supervised'])
         rows.append(supervised)
 
     seeds = (f'seeds {" ".join(map(str, args.seeds))}, mIoU mean +- std; '
