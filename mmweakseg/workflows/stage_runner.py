@@ -67,6 +67,7 @@ def evaluate_checkpoint(config: str,
                         checkpoint: str,
                         test_dir: str,
                         extra_args: Sequence[str] = (),
+                        rerun: bool = False,
                         **run_kwargs) -> dict:
     """Evaluate ``checkpoint`` with ``tools/test.py`` on ``config``, or
     return the metrics a finished evaluation left in ``test_dir``.
@@ -74,12 +75,15 @@ def evaluate_checkpoint(config: str,
     Args:
         extra_args (Sequence[str]): More arguments of ``tools/test.py``,
             e.g. ``['--cfg-options', ...]``. Defaults to ().
+        rerun (bool): Evaluate even if ``test_dir`` has metrics (made with
+            other test settings; they stay, and the new run's are read).
+            Defaults to False.
         **run_kwargs: ``log_file`` and ``num_threads`` of :func:`run_tool`.
 
     Returns:
         dict: The test metrics.
     """
-    if not has_test_metrics(test_dir):
+    if rerun or not has_test_metrics(test_dir):
         run_tool('test.py',
                  [config, checkpoint, '--work-dir', test_dir, *extra_args],
                  **run_kwargs)
@@ -100,7 +104,11 @@ def train_and_test(cfg: Config,
     training that completed (``TRAINING_FINISHED`` written in its folder
     after ``tools/train.py`` succeeded) is not run again, an interrupted
     one resumes from its last checkpoint (``--resume``), and finished test
-    metrics are read back (:func:`evaluate_checkpoint`).
+    metrics are read back (:func:`evaluate_checkpoint`), unless ``cfg``
+    tests the model otherwise than the finished run's dumped config
+    (another ``model.test_cfg``, e.g. a test-time refinement added): then
+    the dumped config takes ``cfg``'s ``model.test_cfg`` and the
+    checkpoint is tested again.
 
     Args:
         train_args (Sequence[str]): More arguments of ``tools/train.py``,
@@ -116,6 +124,7 @@ def train_and_test(cfg: Config,
     stage_dir = osp.join(work_dir, name)
     config = osp.join(work_dir, f'{name}.py')
     finished = osp.join(stage_dir, TRAINING_FINISHED)
+    retest = False
     if not osp.isfile(finished):
         cfg.dump(config)
         run_tool('train.py',
@@ -123,10 +132,31 @@ def train_and_test(cfg: Config,
                  **run_kwargs)
         with open(finished, 'w') as file:
             file.write(find_checkpoint(stage_dir) + '\n')
+    elif test:
+        retest = take_test_cfg(config, cfg)
     checkpoint = find_checkpoint(stage_dir)
     metrics = {}
     if test:
-        metrics = evaluate_checkpoint(config, checkpoint,
+        metrics = evaluate_checkpoint(config,
+                                      checkpoint,
                                       osp.join(stage_dir, 'test'),
+                                      rerun=retest,
                                       **run_kwargs)
     return checkpoint, metrics
+
+
+def take_test_cfg(config: str, cfg: Config) -> bool:
+    """Give the dumped ``config`` of a finished training the test-time
+    settings of ``cfg`` (``model.test_cfg``).
+
+    Returns:
+        bool: True if they differed (the config file is rewritten and
+        earlier test metrics no longer describe it), else False.
+    """
+    dumped = Config.fromfile(config)
+    wanted = cfg.model.get('test_cfg')
+    if dumped.model.get('test_cfg') == wanted:
+        return False
+    dumped.model.test_cfg = wanted
+    dumped.dump(config)
+    return True
