@@ -133,7 +133,7 @@ def train_and_test(cfg: Config,
         with open(finished, 'w') as file:
             file.write(find_checkpoint(stage_dir) + '\n')
     elif test:
-        retest = take_test_cfg(config, cfg)
+        retest = _take_test_cfg(config, cfg)
     checkpoint = find_checkpoint(stage_dir)
     metrics = {}
     if test:
@@ -145,7 +145,7 @@ def train_and_test(cfg: Config,
     return checkpoint, metrics
 
 
-def take_test_cfg(config: str, cfg: Config) -> bool:
+def _take_test_cfg(config: str, cfg: Config) -> bool:
     """Give the dumped ``config`` of a finished training the test-time
     settings of ``cfg`` (``model.test_cfg``).
 

@@ -279,19 +279,23 @@ def match_test_refinement(cfg: Config, reference: Config) -> Config:
             subclass).
     """
     refine = (reference.model.get('test_cfg') or {}).get('refine')
-    test_cfg = dict(cfg.model.get('test_cfg') or {})
-    test_cfg.pop('refine', None)
-    if refine is not None:
-        model_class = MODELS.get(cfg.model.type)
-        if model_class is None or not issubclass(
-                model_class, (ReconstructionSegmentor, RefinedEncoderDecoder)):
-            raise ValueError(
-                f'the reference model refines its masks at test time '
-                f'({refine["type"]}), but a model of type '
-                f'{cfg.model.type!r} ignores test_cfg.refine: use '
-                "'ReconstructionSegmentor' or 'RefinedEncoderDecoder'")
-        test_cfg['refine'] = copy.deepcopy(refine)
-    cfg.model.test_cfg = test_cfg
+    test_cfg = cfg.model.get('test_cfg') or {}
+    if refine is None:
+        if test_cfg.get('refine') is not None:
+            cfg.model.test_cfg = {
+                key: value
+                for key, value in test_cfg.items() if key != 'refine'
+            }
+        return cfg
+    model_class = MODELS.get(cfg.model.type)
+    if model_class is None or not issubclass(
+            model_class, (ReconstructionSegmentor, RefinedEncoderDecoder)):
+        raise ValueError(
+            f'the reference model refines its masks at test time '
+            f'({refine["type"]}), but a model of type {cfg.model.type!r} '
+            "ignores test_cfg.refine: use 'ReconstructionSegmentor' or "
+            "'RefinedEncoderDecoder'")
+    cfg.model.test_cfg = dict(test_cfg, refine=copy.deepcopy(refine))
     return cfg
 
 
