@@ -224,3 +224,50 @@ def test_present_floor_hinge(iteration):
                         r'\(0, 1\)')):
         with pytest.raises(ValueError, match=match):
             MODELS.build(dict(type='MaskAreaLoss', **bad))
+
+
+def test_background_weight_from_present_end_iter(iteration):
+    """``background_weight`` multiplies the background's kept term from
+    ``present_end_iter`` on, and only it; before, all of Eq. 4 acts with
+    weight 1, as in the paper."""
+    # areas (0.5, 0.3, 0.2); classes 0 (background) and 1 present
+    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
+        1, 3, 2, 2)
+    tags = [make_sample([1., 1., 0.])]
+    background = -math.log(0.5) / 3
+    foreground = -math.log(0.3) / 3
+    absent = -math.log(1 - 0.2) / 3
+    loss = MODELS.build(
+        dict(
+            type='MaskAreaLoss',
+            present_end_iter=3,
+            keep_background_term=True,
+            background_weight=3.))
+    for step, expected in ((2, background + foreground + absent),
+                           (3, 3 * background + absent)):
+        iteration(step)
+        assert loss(dict(mask_logits=logits), None,
+                    tags).item() == pytest.approx(expected)
+    # the background's pull on a flat mask is three times the weight-1 one
+    plain = MODELS.build(
+        dict(type='MaskAreaLoss', present_end_iter=3,
+             keep_background_term=True))
+    grads = []
+    for module in (plain, loss):
+        flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
+        module(dict(mask_logits=flat), None, [make_sample([1., 0., 0.])
+                                              ]).backward()
+        grads.append(flat.grad)
+    absent_only = MODELS.build(dict(type='MaskAreaLoss',
+                                    present_end_iter=3))
+    flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
+    absent_only(dict(mask_logits=flat), None,
+                [make_sample([1., 0., 0.])]).backward()
+    torch.testing.assert_close(grads[1] - flat.grad,
+                               3 * (grads[0] - flat.grad))
+    for bad, match in ((dict(present_end_iter=0, keep_background_term=True,
+                             background_weight=-1.), '>= 0'),
+                       (dict(present_end_iter=0, background_weight=2.),
+                        'keep_background_term')):
+        with pytest.raises(ValueError, match=match):
+            MODELS.build(dict(type='MaskAreaLoss', **bad))
