@@ -9,6 +9,10 @@
 # as this config's keep_background_term=True without saying so.
 _base_ = ['../recdec_unet-w16_1xb8-10e_weak-demo-64x64.py']
 model = dict(losses=[
-    dict(loss, keep_background_term=False, present_floor=None)
+    dict(
+        loss,
+        keep_background_term=False,
+        present_floor=None,
+        background_term_weight=None)
     if loss.type == 'MaskAreaLoss' else loss for loss in _base_.model.losses
 ])

@@ -136,12 +136,12 @@ class MaskAreaLoss(WeightedLoss):
     brings a vanishing mask back up to the area f and never grows it past
     that.
 
-    Terms are averaged over the K classes, so the background's kept term
-    weighs 1 / K of the loss: the more classes, the weaker its hold on the
-    foreground masks. ``background_weight`` multiplies it from
-    ``present_end_iter`` on (before, all of Eq. 4 acts as in the paper);
-    ``background_weight=K`` gives it the weight of the whole loss, whatever
-    K.
+    The terms are averaged over the K classes, so the background's kept
+    term weighs 1 / K of the loss: the more classes, the weaker its hold on
+    the foreground masks (README, "A weight on the background's term").
+    ``background_term_weight`` sets its weight from ``present_end_iter`` on
+    (before, all of Eq. 4 acts as in the paper): 1.0 gives it the weight of
+    the whole average, whatever K.
 
     Args:
         use_area_priors (bool): Use ``gt_tag_areas`` where present.
@@ -156,9 +156,10 @@ class MaskAreaLoss(WeightedLoss):
             present foreground class's ended term comes back as a hinge
             (see above); it should be below the smallest object's share
             of the image. Defaults to None (no floor).
-        background_weight (float): Multiplier of the background's kept
-            term from ``present_end_iter`` on; needs
-            ``keep_background_term``. Defaults to 1.0.
+        background_term_weight (float, optional): Weight of the
+            background's kept term in the loss from ``present_end_iter``
+            on, where every other term weighs 1 / K; needs
+            ``keep_background_term``. Defaults to None (1 / K).
         background_index (int): Index of the background class, for
             ``keep_background_term`` and ``present_floor``;
             ``ReconstructionSegmentor`` sets it to its own unless the
@@ -174,7 +175,7 @@ class MaskAreaLoss(WeightedLoss):
                  present_end_iter: Optional[int] = None,
                  keep_background_term: bool = False,
                  present_floor: Optional[float] = None,
-                 background_weight: float = 1.0,
+                 background_term_weight: Optional[float] = None,
                  background_index: int = 0,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_mask') -> None:
@@ -191,14 +192,16 @@ class MaskAreaLoss(WeightedLoss):
             if not 0 < present_floor < 1:
                 raise ValueError('`present_floor` must be in (0, 1), got '
                                  f'{present_floor}')
-        if background_weight < 0:
-            raise ValueError('`background_weight` must be >= 0, got '
-                             f'{background_weight}')
-        if background_weight != 1 and not keep_background_term:
-            raise ValueError('`background_weight` weighs the term that '
-                             '`keep_background_term` keeps, which is False')
+        if background_term_weight is not None:
+            if background_term_weight < 0:
+                raise ValueError('`background_term_weight` must be >= 0, '
+                                 f'got {background_term_weight}')
+            if not keep_background_term:
+                raise ValueError('`background_term_weight` weighs the term '
+                                 'that `keep_background_term` keeps, which '
+                                 'is False')
         self.present_floor = present_floor
-        self.background_weight = background_weight
+        self.background_term_weight = background_term_weight
         self.use_area_priors = use_area_priors
         self.present_end_iter = present_end_iter
         self.keep_background_term = keep_background_term
@@ -244,7 +247,9 @@ class MaskAreaLoss(WeightedLoss):
                 floors = floored.to(targets.dtype) * self.present_floor
                 ended &= ~floored
             weights = (~ended).to(targets.dtype)
-            if self.keep_background_term:
-                weights[:, self.background_index] *= self.background_weight
+            if self.background_term_weight is not None:
+                # the mean over the K terms divides it by K again
+                weights[:, self.background_index] = (
+                    self.background_term_weight * num_classes)
         return self.loss_weight * mask_area_loss(mask_logits, targets, weights,
                                                  floors)

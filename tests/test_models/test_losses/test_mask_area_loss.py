@@ -226,15 +226,15 @@ def test_present_floor_hinge(iteration):
             MODELS.build(dict(type='MaskAreaLoss', **bad))
 
 
-def test_background_weight_from_present_end_iter(iteration):
-    """``background_weight`` multiplies the background's kept term from
-    ``present_end_iter`` on, and only it; before, all of Eq. 4 acts with
-    weight 1, as in the paper."""
+def test_background_term_weight_from_present_end_iter(iteration):
+    """``background_term_weight`` is the weight of the background's kept
+    term in the loss from ``present_end_iter`` on, whatever K (the other
+    terms keep 1 / K); before, all of Eq. 4 acts with 1 / K each, as in the
+    paper."""
     # areas (0.5, 0.3, 0.2); classes 0 (background) and 1 present
     logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
         1, 3, 2, 2)
     tags = [make_sample([1., 1., 0.])]
-    background = -math.log(0.5) / 3
     foreground = -math.log(0.3) / 3
     absent = -math.log(1 - 0.2) / 3
     loss = MODELS.build(
@@ -242,32 +242,29 @@ def test_background_weight_from_present_end_iter(iteration):
             type='MaskAreaLoss',
             present_end_iter=3,
             keep_background_term=True,
-            background_weight=3.))
-    for step, expected in ((2, background + foreground + absent),
-                           (3, 3 * background + absent)):
+            background_term_weight=0.5))
+    for step, expected in ((2, -math.log(0.5) / 3 + foreground + absent),
+                           (3, -0.5 * math.log(0.5) + absent)):
         iteration(step)
         assert loss(dict(mask_logits=logits), None,
                     tags).item() == pytest.approx(expected)
-    # the background's pull on a flat mask is three times the weight-1 one
-    plain = MODELS.build(
-        dict(type='MaskAreaLoss', present_end_iter=3,
-             keep_background_term=True))
+    # weight 1: the background's pull on a flat mask is K = 3 times the
+    # one it has with 1 / K
+    absent_only, one_in_k, whole = (MODELS.build(
+        dict(type='MaskAreaLoss', present_end_iter=3, **kwargs))
+        for kwargs in (dict(), dict(keep_background_term=True),
+                       dict(keep_background_term=True,
+                            background_term_weight=1.)))
     grads = []
-    for module in (plain, loss):
+    for module in (absent_only, one_in_k, whole):
         flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
-        module(dict(mask_logits=flat), None, [make_sample([1., 0., 0.])
-                                              ]).backward()
+        module(dict(mask_logits=flat), None,
+               [make_sample([1., 0., 0.])]).backward()
         grads.append(flat.grad)
-    absent_only = MODELS.build(dict(type='MaskAreaLoss',
-                                    present_end_iter=3))
-    flat = torch.zeros(1, 3, 2, 2, requires_grad=True)
-    absent_only(dict(mask_logits=flat), None,
-                [make_sample([1., 0., 0.])]).backward()
-    torch.testing.assert_close(grads[1] - flat.grad,
-                               3 * (grads[0] - flat.grad))
+    torch.testing.assert_close(grads[2] - grads[0], 3 * (grads[1] - grads[0]))
     for bad, match in ((dict(present_end_iter=0, keep_background_term=True,
-                             background_weight=-1.), '>= 0'),
-                       (dict(present_end_iter=0, background_weight=2.),
+                             background_term_weight=-1.), '>= 0'),
+                       (dict(present_end_iter=0, background_term_weight=1.),
                         'keep_background_term')):
         with pytest.raises(ValueError, match=match):
             MODELS.build(dict(type='MaskAreaLoss', **bad))
