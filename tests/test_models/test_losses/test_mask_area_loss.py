@@ -16,6 +16,10 @@ MASK0 = torch.tensor([[0.4, 0.2], [0.1, 0.3]])
 MASKS = torch.stack([MASK0, 1 - MASK0])[None]  # (1, 2, 2, 2)
 # logits whose softmax over the classes is MASKS
 LOGITS = MASKS.log()
+# every pixel of a 2 x 2 image has probabilities (0.5, 0.3, 0.2) over 3
+# classes, so the areas are 0.5, 0.3 and 0.2
+THREE_CLASS_LOGITS = torch.tensor([0.5, 0.3, 0.2]).log().view(
+    1, 3, 1, 1).expand(1, 3, 2, 2)
 
 
 def make_sample(tags, areas=None) -> SegDataSample:
@@ -112,8 +116,7 @@ def test_present_terms_end_at_present_end_iter(iteration):
     still divided by K; None keeps all of Eq. 4."""
     # every pixel has probabilities (0.5, 0.3, 0.2): areas 0.5, 0.3, 0.2,
     # so a present and an absent term never have the same value
-    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
-        1, 3, 2, 2)
+    logits = THREE_CLASS_LOGITS
     tags = [make_sample([1., 1., 0.])]  # classes 0 and 1 present, 2 absent
     present = -(math.log(0.5) + math.log(0.3)) / 3
     absent = -math.log(1 - 0.2) / 3
@@ -141,8 +144,7 @@ def test_background_term_outlives_present_end_iter(iteration):
     after ``present_end_iter``: only the foreground present classes' terms
     end. With ``present_end_iter=0`` Eq. 4 never pulls a foreground mask
     up, and the background's term pushes the foreground masks down."""
-    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
-        1, 3, 2, 2)
+    logits = THREE_CLASS_LOGITS
     tags = [make_sample([1., 1., 0.])]  # background 0 and 1 present
     background = -math.log(0.5) / 3
     foreground = -math.log(0.3) / 3
@@ -185,8 +187,7 @@ def test_present_floor_hinge(iteration):
     -min(log(area / floor), 0): 0 above the floor, pulling the mask up
     below it; the background's and the absent classes' terms stay Eq. 4."""
     # areas (0.5, 0.3, 0.2); classes 0 (background) and 1 present
-    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
-        1, 3, 2, 2)
+    logits = THREE_CLASS_LOGITS
     tags = [make_sample([1., 1., 0.])]
     background = -math.log(0.5) / 3
     absent = -math.log(1 - 0.2) / 3
@@ -232,8 +233,7 @@ def test_background_term_weight_from_present_end_iter(iteration):
     terms keep 1 / K); before, all of Eq. 4 acts with 1 / K each, as in the
     paper."""
     # areas (0.5, 0.3, 0.2); classes 0 (background) and 1 present
-    logits = torch.tensor([0.5, 0.3, 0.2]).log().view(1, 3, 1, 1).expand(
-        1, 3, 2, 2)
+    logits = THREE_CLASS_LOGITS
     tags = [make_sample([1., 1., 0.])]
     foreground = -math.log(0.3) / 3
     absent = -math.log(1 - 0.2) / 3
